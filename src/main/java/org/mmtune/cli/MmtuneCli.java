@@ -1,0 +1,49 @@
+package org.mmtune.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code mmtune} command line. Every stage of the pipeline is a subcommand; the workbench calls the
+ * same pipeline code. Exit codes: 0 ok, 1 failed, 2 bad usage. Errors are one plain line on stderr; the
+ * full trace goes to the log file only.
+ */
+@Command(name = "mmtune",
+        mixinStandardHelpOptions = true,
+        version = "mmtune 0.1.0",
+        description = "Mix-and-Match tuning workbench for self-supervised semantic segmentation.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                GuiCommand.class,
+        })
+public final class MmtuneCli implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MmtuneCli.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Builds the configured picocli command line (also used by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new MmtuneCli());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            LOG.debug("command failed", ex);
+            commandLine.getErr().println("mmtune: " + UserMessages.describe(ex));
+            commandLine.getErr().flush();
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cl;
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+}

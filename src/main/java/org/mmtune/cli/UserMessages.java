@@ -1,0 +1,34 @@
+package org.mmtune.cli;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/** Turns exceptions into one plain line for the user. */
+public final class UserMessages {
+
+    private UserMessages() {
+    }
+
+    public static String describe(Throwable ex) {
+        Throwable t = ex;
+        if (t instanceof NoSuchFileException nsf) {
+            return nsf.getFile() + ": no such file";
+        }
+        if (t instanceof AccessDeniedException ade) {
+            return ade.getFile() + ": permission denied";
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory: try a smaller batch or image count, or a larger -Xmx";
+        }
+        String msg = t.getMessage();
+        while ((msg == null || msg.isBlank()) && t.getCause() != null) {
+            t = t.getCause();
+            msg = t.getMessage();
+        }
+        if (msg == null || msg.isBlank()) {
+            msg = t.getClass().getSimpleName();
+        }
+        int nl = msg.indexOf('\n');
+        return nl >= 0 ? msg.substring(0, nl) : msg;
+    }
+}
