@@ -15,8 +15,7 @@ public final class Launcher {
     public static void main(String[] args) {
         Environment.configure();
         int code = MmtuneCli.run(args.length == 0 ? new String[] {"gui"} : args);
-        if (code != 0 || args.length == 0 || !"gui".equals(args[0])) {
-            System.exit(code);
-        }
+        // the workbench has closed by now (launch blocks), so nothing is cut short
+        System.exit(code);
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** Opens the workbench window (the default when mmtune is started with no command). */
 @Command(name = "gui", mixinStandardHelpOptions = true,
-        description = "Open the workbench (on the bundled sample data unless --dataset is given).")
+        description = "Open the workbench (on the last dataset opened, else the bundled sample data, "
+                + "unless --dataset is given).")
 public final class GuiCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", paramLabel = "PATH", description = "Dataset folder to open.")
@@ -18,8 +19,22 @@ public final class GuiCommand implements Callable<Integer> {
             description = "Open each view, write one PNG per view into DIR, then exit.")
     Path snapshotDir;
 
+    @Option(names = "--bench",
+            description = "Measure the views' interactive speed (resample to visible, graph redraw, "
+                    + "grid scrolling), print the figures, then exit.")
+    boolean bench;
+
     @Override
     public Integer call() {
-        return WorkbenchLauncher.launch(dataset, snapshotDir);
+        if (bench && snapshotDir != null) {
+            throw new IllegalArgumentException("--bench and --snapshot-dir cannot be combined");
+        }
+        WorkbenchLauncher.Mode mode = bench ? WorkbenchLauncher.Mode.BENCH
+                : snapshotDir != null ? WorkbenchLauncher.Mode.SNAPSHOT : WorkbenchLauncher.Mode.INTERACTIVE;
+        int code = WorkbenchLauncher.launch(dataset, snapshotDir, mode);
+        for (String line : WorkbenchLauncher.report()) {
+            System.out.println(line);
+        }
+        return code;
     }
 }

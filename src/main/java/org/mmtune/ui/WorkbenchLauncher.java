@@ -1,22 +1,49 @@
 package org.mmtune.ui;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javafx.application.Application;
 
 /** Starts the JavaFX workbench from the command line. */
 public final class WorkbenchLauncher {
 
+    /** How the window runs: interactive, writing snapshots, or measuring its speed. */
+    public enum Mode { INTERACTIVE, SNAPSHOT, BENCH }
+
     static volatile Path requestedDataset;
     static volatile Path snapshotDir;
+    static volatile Mode mode = Mode.INTERACTIVE;
+    /** Lines for the command to print when the window has closed (written files, figures). */
+    static final List<String> REPORT = new ArrayList<>();
 
     private WorkbenchLauncher() {
     }
 
     /** Blocks until the window is closed; returns the exit code. */
     public static int launch(Path dataset, Path snapshots) {
+        return launch(dataset, snapshots, snapshots == null ? Mode.INTERACTIVE : Mode.SNAPSHOT);
+    }
+
+    /** Blocks until the window is closed (or the snapshots/benchmark are done); returns the exit code. */
+    public static int launch(Path dataset, Path snapshots, Mode how) {
         requestedDataset = dataset;
         snapshotDir = snapshots;
+        mode = how;
         Application.launch(MmtuneApp.class);
         return MmtuneApp.exitCode;
+    }
+
+    /** What the snapshot or benchmark mode wants printed (one line each). */
+    public static List<String> report() {
+        synchronized (REPORT) {
+            return List.copyOf(REPORT);
+        }
+    }
+
+    static void addReport(String line) {
+        synchronized (REPORT) {
+            REPORT.add(line);
+        }
     }
 }

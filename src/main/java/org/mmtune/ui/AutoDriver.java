@@ -1,0 +1,159 @@
+package org.mmtune.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import org.mmtune.cli.UserMessages;
+import org.mmtune.ui.common.Background;
+import org.mmtune.ui.common.Images;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the window without a user, on its own thread: {@code gui --snapshot-dir} (select each view,
+ * wait until it has settled, write it as PNG, exit) and {@code gui --bench} (let each {@link Benchable}
+ * view measure itself, print the figures, exit).
+ */
+public final class AutoDriver extends Thread {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AutoDriver.class);
+
+    private final WorkbenchContext ctx;
+    private final Workbench wb;
+    private final Stage stage;
+    private final WorkbenchLauncher.Mode mode;
+    private final Path dir;
+    private final IntConsumer exit;
+
+    AutoDriver(WorkbenchContext ctx, Workbench wb, Stage stage, WorkbenchLauncher.Mode mode, Path dir,
+               IntConsumer exit) {
+        super("mmtune-auto-driver");
+        setDaemon(true);
+        this.ctx = ctx;
+        this.wb = wb;
+        this.stage = stage;
+        this.mode = mode;
+        this.dir = dir;
+        this.exit = exit;
+    }
+
+    @Override
+    public void run() {
+        int code = 0;
+        try {
+            awaitDataset();
+            if (mode == WorkbenchLauncher.Mode.SNAPSHOT) {
+                snapshots();
+            } else {
+                bench();
+            }
+        } catch (Exception e) {
+            LOG.debug("automatic run failed", e);
+            WorkbenchLauncher.addReport("error: " + UserMessages.describe(e));
+            code = 1;
+        }
+        int c = code;
+        Platform.runLater(() -> exit.accept(c));
+    }
+
+    private void awaitDataset() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < end) {
+            Boolean done = fx(() -> ctx.dataset() != null || (!ctx.loadingProperty().get()
+                    && Background.busyProperty().get() == 0));
+            if (done) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        if (fx(ctx::dataset) == null) {
+            throw new IllegalStateException(fx(() -> ctx.messageProperty().get()));
+        }
+    }
+
+    private void snapshots() throws Exception {
+        Files.createDirectories(dir);
+        // the status bar should show the engine's real state, so give it a moment to finish loading
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < end && !fx(() -> ctx.engineReadyProperty().get()
+                || !ctx.engineStateProperty().get().contains("loading"))) {
+            Thread.sleep(100);
+        }
+        List<ViewSpec> specs = wb.specs();
+        for (int i = 0; i < specs.size(); i++) {
+            int index = i;
+            Node view = wb.views().get(i);
+            fx(() -> {
+                wb.tabs().getSelectionModel().select(index);
+                if (view instanceof SnapshotAware sa) {
+                    sa.prepareSnapshot();
+                }
+                return null;
+            });
+            awaitIdle(60);
+            if (view instanceof SnapshotAware sa) {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!fx(sa::readyForSnapshot) && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+                awaitIdle(60);
+            }
+            Thread.sleep(300);
+            WritableImage img = fx(() -> stage.getScene().snapshot(null));
+            Path file = dir.resolve(specs.get(i).name().toLowerCase().replace(' ', '-') + ".png");
+            Images.writePng(img, file);
+            WorkbenchLauncher.addReport("wrote " + file);
+        }
+    }
+
+    private void bench() throws Exception {
+        for (int i = 0; i < wb.views().size(); i++) {
+            if (wb.views().get(i) instanceof Benchable b) {
+                int index = i;
+                fx(() -> {
+                    wb.tabs().getSelectionModel().select(index);
+                    return null;
+                });
+                awaitIdle(60);
+                for (String line : b.bench(this)) {
+                    WorkbenchLauncher.addReport(wb.specs().get(i).name() + ": " + line);
+                }
+            }
+        }
+    }
+
+    /** Runs {@code c} on the FX thread and waits for its result. */
+    public <T> T fx(Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(60, TimeUnit.SECONDS);
+    }
+
+    /** Waits until no background job or debounce is pending for three polls in a row. */
+    public void awaitIdle(int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        int quiet = 0;
+        while (System.nanoTime() < end && quiet < 3) {
+            quiet = fx(() -> Background.busyProperty().get()) == 0 ? quiet + 1 : 0;
+            Thread.sleep(50);
+        }
+    }
+
+    public WorkbenchContext context() {
+        return ctx;
+    }
+}

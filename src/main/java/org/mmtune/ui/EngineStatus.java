@@ -1,0 +1,54 @@
+package org.mmtune.ui;
+
+import ai.djl.engine.Engine;
+import org.mmtune.cli.UserMessages;
+import org.mmtune.ui.common.Background;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the PyTorch engine on a background thread when the window opens (the first load extracts
+ * libtorch and takes seconds), then shows its version and device in the context. The window never waits
+ * for it. Set {@code -Dmmtune.engine=off} to skip (used by the UI tests).
+ */
+final class EngineStatus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineStatus.class);
+
+    private EngineStatus() {
+    }
+
+    static void loadInBackground(WorkbenchContext ctx) {
+        if ("off".equals(System.getProperty("mmtune.engine"))) {
+            ctx.engineStateProperty().set("engine: off");
+            ctx.deviceProperty().set("device: -");
+            return;
+        }
+        ctx.engineStateProperty().set("PyTorch: loading…");
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Engine engine = Engine.getEngine("PyTorch");
+                String version = engine.getVersion();
+                int gpus = engine.getGpuCount();
+                String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU";
+                double s = (System.nanoTime() - t0) / 1e9;
+                LOG.info("PyTorch {} loaded in {} s, {} GPU(s)", version, String.format("%.1f", s), gpus);
+                Background.runFx(() -> {
+                    ctx.engineStateProperty().set(String.format("PyTorch %s ready (%.1f s)", version, s));
+                    ctx.deviceProperty().set(device);
+                    ctx.engineReadyProperty().set(true);
+                });
+            } catch (Throwable e) {
+                LOG.debug("engine load failed", e);
+                String why = UserMessages.describe(e);
+                Background.runFx(() -> {
+                    ctx.engineStateProperty().set("PyTorch unavailable: " + why);
+                    ctx.deviceProperty().set("device: -");
+                });
+            }
+        }, "mmtune-engine-load");
+        t.setDaemon(true);
+        t.start();
+    }
+}
