@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 GuiCommand.class,
+                InfoCommand.class,
+                SynthCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 

@@ -23,10 +23,34 @@ public final class SegmentationDataset {
     /** Raw label value → class index (or ignoreIndex); null means identity. */
     private final int[] labelMap;
     private final Map<String, List<ImagePair>> splits;
+    private final Map<String, List<DatasetProblem>> problems;
+    private final int ignoreColor;
 
     public SegmentationDataset(String name, DatasetFormat format, Path root, List<ClassInfo> classes,
                                int ignoreIndex, int backgroundIndex, LabelEncoding labelEncoding,
                                int[] labelMap, Map<String, List<ImagePair>> splits) {
+        this(name, format, root, classes, ignoreIndex, backgroundIndex, labelEncoding, labelMap, splits, Map.of());
+    }
+
+    /**
+     * @param problems split → problems found while listing it (missing files, refused paths, malformed
+     *                 list lines); the faulty entries are not among the pairs
+     */
+    public SegmentationDataset(String name, DatasetFormat format, Path root, List<ClassInfo> classes,
+                               int ignoreIndex, int backgroundIndex, LabelEncoding labelEncoding,
+                               int[] labelMap, Map<String, List<ImagePair>> splits,
+                               Map<String, List<DatasetProblem>> problems) {
+        this(name, format, root, classes, ignoreIndex, backgroundIndex, labelEncoding, labelMap, splits, problems, -1);
+    }
+
+    /**
+     * @param ignoreColor for RGB-encoded labels, the colour (0xRRGGBB) that means void, or -1 for none;
+     *                    other colours of no class are void too, but counted as problems
+     */
+    public SegmentationDataset(String name, DatasetFormat format, Path root, List<ClassInfo> classes,
+                               int ignoreIndex, int backgroundIndex, LabelEncoding labelEncoding,
+                               int[] labelMap, Map<String, List<ImagePair>> splits,
+                               Map<String, List<DatasetProblem>> problems, int ignoreColor) {
         this.name = Objects.requireNonNull(name);
         this.format = Objects.requireNonNull(format);
         this.root = Objects.requireNonNull(root);
@@ -38,6 +62,10 @@ public final class SegmentationDataset {
         Map<String, List<ImagePair>> copy = new LinkedHashMap<>();
         splits.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         this.splits = Collections.unmodifiableMap(copy);
+        Map<String, List<DatasetProblem>> probs = new LinkedHashMap<>();
+        problems.forEach((k, v) -> probs.put(k, List.copyOf(v)));
+        this.problems = Collections.unmodifiableMap(probs);
+        this.ignoreColor = ignoreColor;
     }
 
     public String name() { return name; }
@@ -83,6 +111,15 @@ public final class SegmentationDataset {
     }
 
     public ClassInfo classInfo(int index) { return classes.get(index); }
+
+    /** For RGB-encoded labels: the colour (0xRRGGBB) meaning void, or -1 when none is declared. */
+    public int ignoreColor() { return ignoreColor; }
+
+    /** Problems found while listing the splits (split → problems); the faulty entries are left out. */
+    public Map<String, List<DatasetProblem>> problems() { return problems; }
+
+    /** Problems found while listing one split (empty when none). */
+    public List<DatasetProblem> problems(String split) { return problems.getOrDefault(split, List.of()); }
 
     @Override
     public String toString() {

@@ -1,0 +1,118 @@
+package org.mmtune.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.IntBinaryOperator;
+import javax.imageio.ImageIO;
+
+/** Writes small image and label files for tests (made by the tests themselves, no real data). */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** An RGB image whose colour depends on x and y (PNG or JPEG by extension). */
+    public static Path rgbImage(Path file, int w, int h) {
+        return rgbImage(file, w, h, (x, y) -> ((x * 40) & 0xFF) << 16 | ((y * 40) & 0xFF) << 8 | 0x80);
+    }
+
+    public static Path rgbImage(Path file, int w, int h, IntBinaryOperator rgb) {
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                bi.setRGB(x, y, rgb.applyAsInt(x, y));
+            }
+        }
+        String ext = file.getFileName().toString().toLowerCase().endsWith(".jpg") ? "jpg" : "png";
+        return write(bi, ext, file);
+    }
+
+    /** An 8-bit grayscale PNG whose values are given per pixel. */
+    public static Path grayPng(Path file, int w, int h, IntBinaryOperator value) {
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster r = bi.getRaster();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                r.setSample(x, y, 0, value.applyAsInt(x, y));
+            }
+        }
+        return write(bi, "png", file);
+    }
+
+    /** A 16-bit grayscale PNG. */
+    public static Path gray16Png(Path file, int w, int h, IntBinaryOperator value) {
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+        WritableRaster r = bi.getRaster();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                r.setSample(x, y, 0, value.applyAsInt(x, y));
+            }
+        }
+        return write(bi, "png", file);
+    }
+
+    /** An 8-bit indexed PNG: the raster holds {@code index(x, y)}, the palette gives each index a colour. */
+    public static Path palettePng(Path file, int w, int h, int[] palette, IntBinaryOperator index) {
+        byte[] r = new byte[256];
+        byte[] g = new byte[256];
+        byte[] b = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            int c = i < palette.length ? palette[i] : 0xE0E0C0;
+            r[i] = (byte) (c >> 16);
+            g[i] = (byte) (c >> 8);
+            b[i] = (byte) c;
+        }
+        IndexColorModel cm = new IndexColorModel(8, 256, r, g, b);
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, cm);
+        WritableRaster ras = bi.getRaster();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                ras.setSample(x, y, 0, index.applyAsInt(x, y));
+            }
+        }
+        return write(bi, "png", file);
+    }
+
+    /** An RGB colour PNG label. */
+    public static Path rgbLabel(Path file, int w, int h, IntBinaryOperator rgb) {
+        return rgbImage(file, w, h, rgb);
+    }
+
+    public static Path text(Path file, String content) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path write(BufferedImage bi, String format, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!ImageIO.write(bi, format, file.toFile())) {
+                throw new IOException("no writer for " + format);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A CamVid (SegNet layout) folder: train/trainannot and val/valannot with {@code n} pairs each. */
+    public static Path camvid(Path root, int n, int w, int h) {
+        for (String split : new String[] {"train", "val"}) {
+            for (int i = 0; i < n; i++) {
+                String name = split + i + ".png";
+                rgbImage(root.resolve(split).resolve(name), w, h);
+                grayPng(root.resolve(split + "annot").resolve(name), w, h, (x, y) -> (x + y) % 12);
+            }
+        }
+        return root;
+    }
+}
