@@ -116,6 +116,8 @@ public final class InfoCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("%nchecked in %.1f s%n", seconds);
+        int decoded = r.splits().values().stream().mapToInt(DatasetReport.SplitReport::decoded).sum();
+        out.printf("%nchecked in %.1f s (%d pairs decoded on %d cores)%n", seconds, decoded,
+                Runtime.getRuntime().availableProcessors());
     }
 }

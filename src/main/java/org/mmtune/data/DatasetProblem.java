@@ -26,7 +26,9 @@ public record DatasetProblem(String split, Kind kind, String file, String messag
         /** Label values outside the dataset's classes (they are read as void). */
         OUT_OF_RANGE,
         /** A label file with no image, or an image with no label, in folder-pair splits. */
-        UNPAIRED
+        UNPAIRED,
+        /** A split with no usable pair at all. */
+        EMPTY_SPLIT
     }
 
     /** {@code file: message}. */

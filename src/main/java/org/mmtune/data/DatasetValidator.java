@@ -144,6 +144,10 @@ public final class DatasetValidator {
                 default -> unreadable++;
             }
         }
+        if (usable == 0) {
+            problems.add(0, new DatasetProblem(split, DatasetProblem.Kind.EMPTY_SPLIT, split,
+                    "no usable image/label pair in this split"));
+        }
         List<String> lines = problems.stream().limit(MAX_LISTED).map(DatasetProblem::toString).toList();
         LOG.debug("split {}: {} pairs, {} problems", split, n, problems.size());
         return new DatasetReport.SplitReport(usable, decodedCount, sampled, missing, refused, unreadable, mismatches,

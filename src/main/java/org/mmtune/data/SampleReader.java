@@ -2,6 +2,7 @@ package org.mmtune.data;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
@@ -63,7 +64,7 @@ public final class SampleReader {
     public static RgbImage readImage(Path file) throws DatasetException {
         byte[] bytes = ImageHeader.readAllBytes(file);
         ImageHeader h = ImageHeader.parse(file.toString(), bytes);
-        try (Mat bgr = decode(bytes, IMREAD_COLOR)) {
+        try (Mat bgr = decode(bytes, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION)) {
             if (bgr == null || bgr.empty()) {
                 throw new DatasetException(file + ": corrupt image (cannot be decoded)");
             }
@@ -182,7 +183,7 @@ public final class SampleReader {
 
     /** Any label decoded to RGB colours (for RGB-encoded datasets). */
     private static byte[] decodeRgb(Path file, byte[] bytes, ImageHeader h) throws DatasetException {
-        try (Mat bgr = decode(bytes, IMREAD_COLOR)) {
+        try (Mat bgr = decode(bytes, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION)) {
             if (bgr == null || bgr.empty()) {
                 throw new DatasetException(file + ": corrupt label image (cannot be decoded)");
             }

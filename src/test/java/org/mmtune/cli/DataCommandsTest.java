@@ -58,6 +58,35 @@ class DataCommandsTest {
     }
 
     @Test
+    void infoOnVocAndCityscapesLayouts() throws Exception {
+        Path voc = dir.resolve("voc/VOC2012");
+        int[] palette = {0x000000, 0x800000, 0x008000};
+        for (String id : new String[] {"a", "b", "c"}) {
+            org.mmtune.data.Fixtures.rgbImage(voc.resolve("JPEGImages/" + id + ".jpg"), 20, 10);
+            org.mmtune.data.Fixtures.palettePng(voc.resolve("SegmentationClass/" + id + ".png"), 20, 10, palette,
+                    (x, y) -> x < 10 ? 0 : 2);
+        }
+        org.mmtune.data.Fixtures.text(voc.resolve("ImageSets/Segmentation/train.txt"), "a\nb\n");
+        org.mmtune.data.Fixtures.text(voc.resolve("ImageSets/Segmentation/val.txt"), "c\n");
+        Run v = run("info", dir.resolve("voc").toString(), "--json");
+        assertThat(v.code()).as(v.err()).isZero();
+        JsonNode jv = new ObjectMapper().readTree(v.out());
+        assertThat(jv.get("format").asText()).isEqualTo("VOC");
+        assertThat(jv.get("classes")).hasSize(21);
+        assertThat(jv.get("splits").get("train").get("images").asInt()).isEqualTo(2);
+        JsonNode freq = jv.get("splits").get("train").get("classFrequencies");
+        assertThat(freq.get(2).get("fraction").asDouble()).isEqualTo(0.5);
+
+        Path cs = dir.resolve("cs");
+        org.mmtune.data.Fixtures.rgbImage(cs.resolve("leftImg8bit/val/ulm/ulm_000001_000019_leftImg8bit.png"), 16, 8);
+        org.mmtune.data.Fixtures.grayPng(cs.resolve("gtFine/val/ulm/ulm_000001_000019_gtFine_labelIds.png"), 16, 8,
+                (x, y) -> x < 8 ? 7 : 23);
+        Run c = run("info", cs.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("CITYSCAPES").contains("road").contains("50.00%");
+    }
+
+    @Test
     void badDatasetsAreOneLineAndExitOne() throws Exception {
         Run missing = run("info", dir.resolve("nowhere").toString());
         assertThat(missing.code()).isEqualTo(1);
