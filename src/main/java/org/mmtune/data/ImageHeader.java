@@ -15,6 +15,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * What an image file's header declares, read without decoding the pixels: its container format, its
@@ -201,8 +202,8 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
 
     private static ImageHeader parseOther(String name, byte[] head, boolean whole) throws DatasetException {
         try (InputStream in = new ByteArrayInputStream(head);
-             ImageInputStream iis = ImageIO.createImageInputStream(in)) {
-            Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+             ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (readers == null || !readers.hasNext()) {
                 throw new DatasetException(name + ": not an image (unknown file format)");
             }

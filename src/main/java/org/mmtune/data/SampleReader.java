@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -158,7 +159,7 @@ public final class SampleReader {
     private static byte[] rasterSamples(Path file, byte[] bytes, int w, int h) throws DatasetException {
         BufferedImage bi;
         try {
-            bi = ImageIO.read(new ByteArrayInputStream(bytes));
+            bi = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
         } catch (IOException | RuntimeException e) {
             LOG.debug("ImageIO failed on {}", file, e);
             throw new DatasetException(file + ": corrupt label image (" + firstLine(e.getMessage()) + ")", e);
