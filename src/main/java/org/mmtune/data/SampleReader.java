@@ -171,10 +171,19 @@ public final class SampleReader {
             throw new DatasetException(file + ": corrupt label image (decoded size differs from its header)");
         }
         Raster r = bi.getRaster();
-        int[] samples = r.getSamples(0, 0, w, h, 0, (int[]) null);
-        byte[] out = new byte[w * h];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) samples[i];
+        byte[] out;
+        Object elements = r.getNumBands() == 1 ? r.getDataElements(0, 0, w, h, null) : null;
+        if (elements instanceof byte[] direct && direct.length == w * h) {
+            out = direct;
+        } else {
+            out = new byte[w * h];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = (byte) row[x];
+                }
+            }
         }
         if (!(bi.getColorModel() instanceof IndexColorModel) && bi.getColorModel().getNumColorComponents() > 1) {
             throw new DatasetException(file + ": label is an RGB colour image but the dataset expects class indices");
