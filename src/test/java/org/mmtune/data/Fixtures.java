@@ -78,6 +78,23 @@ public final class Fixtures {
         return write(bi, "png", file);
     }
 
+    /** A 4-bit indexed PNG (packed pixels), values 0-15. */
+    public static Path palette4BitPng(Path file, int w, int h, IntBinaryOperator index) {
+        byte[] c = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            c[i] = (byte) (i * 16);
+        }
+        IndexColorModel cm = new IndexColorModel(4, 16, c, c, c);
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY, cm);
+        WritableRaster ras = bi.getRaster();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                ras.setSample(x, y, 0, index.applyAsInt(x, y));
+            }
+        }
+        return write(bi, "png", file);
+    }
+
     /** An RGB colour PNG label. */
     public static Path rgbLabel(Path file, int w, int h, IntBinaryOperator rgb) {
         return rgbImage(file, w, h, rgb);

@@ -132,6 +132,15 @@ class SampleReaderTest {
     }
 
     @Test
+    void packedPaletteLabelsGiveIndices() throws Exception {
+        Path l4 = Fixtures.palette4BitPng(dir.resolve("l4.png"), 16, 12, (x, y) -> x % 11);
+        assertThat(ImageHeader.read(l4).bitDepth()).isEqualTo(4);
+        Sample s = SampleReader.read(ds, pair(goodImage(), l4));
+        assertThat(s.label(7, 3)).isEqualTo(7);
+        assertThat(s.label(10, 0)).isEqualTo(10);
+    }
+
+    @Test
     void threadSafe() throws Exception {
         List<ImagePair> pairs = new ArrayList<>(ds.pairs("train"));
         pairs.addAll(ds.pairs("val"));
