@@ -16,6 +16,7 @@ public final class WorkbenchLauncher {
     static volatile Mode mode = Mode.INTERACTIVE;
     /** Lines for the command to print when the window has closed (written files, figures). */
     static final List<String> REPORT = new ArrayList<>();
+    private static final java.util.logging.Logger JFX_LOG = java.util.logging.Logger.getLogger("javafx");
 
     private WorkbenchLauncher() {
     }
@@ -30,6 +31,8 @@ public final class WorkbenchLauncher {
         requestedDataset = dataset;
         snapshotDir = snapshots;
         mode = how;
+        // JavaFX warns that it runs from the class path; that is how this jar is meant to run
+        JFX_LOG.setLevel(java.util.logging.Level.SEVERE);
         Application.launch(MmtuneApp.class);
         return MmtuneApp.exitCode;
     }

@@ -1,33 +1,40 @@
 package org.mmtune.ui.common;
 
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mmtune.data.DatasetException;
+import org.mmtune.data.DatasetLoader;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
+import org.mmtune.data.SampleReader;
 import org.mmtune.data.SegmentationDataset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The UI's one door to the data layer: opens datasets and decodes samples, keeping a small cache of
- * decoded samples shared by the views (any thread).
+ * The UI's one door to the data layer: opens datasets and decodes samples, keeping decoded samples in
+ * a cache bounded by bytes (shared by the views, any thread), which {@link #warm} fills in the
+ * background so that resampling a batch does not wait for PNG decoding.
  */
 public final class DatasetAccess {
 
-    private static final int CACHE = 96;
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetAccess.class);
 
-    private static final Map<Path, Sample> SAMPLES = new LinkedHashMap<>(CACHE, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Sample> eldest) {
-            return size() > CACHE;
-        }
-    };
+    private static final long BUDGET = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 3);
+    private static final LinkedHashMap<Path, Sample> SAMPLES = new LinkedHashMap<>(256, 0.75f, true);
+    private static long bytes;
+    private static final AtomicLong WARM_GENERATION = new AtomicLong();
 
     private DatasetAccess() {
     }
 
     public static SegmentationDataset open(Path folder) throws DatasetException {
-        throw new DatasetException(folder + ": dataset loading is not available yet");
+        WARM_GENERATION.incrementAndGet();
+        return DatasetLoader.open(folder);
     }
 
     /** Decodes a pair (cached by image path). */
@@ -38,14 +45,62 @@ public final class DatasetAccess {
                 return s;
             }
         }
-        Sample s = decode(ds, pair);
-        synchronized (SAMPLES) {
-            SAMPLES.put(pair.image(), s);
-        }
+        Sample s = SampleReader.read(ds, pair);
+        put(pair.image(), s);
         return s;
     }
 
-    private static Sample decode(SegmentationDataset ds, ImagePair pair) throws DatasetException {
-        throw new DatasetException(pair.image() + ": sample reading is not available yet");
+    /** The cached sample or null. */
+    public static Sample cached(ImagePair pair) {
+        synchronized (SAMPLES) {
+            return SAMPLES.get(pair.image());
+        }
+    }
+
+    private static void put(Path key, Sample s) {
+        synchronized (SAMPLES) {
+            Sample old = SAMPLES.put(key, s);
+            if (old != null) {
+                bytes -= size(old);
+            }
+            bytes += size(s);
+            Iterator<Map.Entry<Path, Sample>> it = SAMPLES.entrySet().iterator();
+            while (bytes > BUDGET && it.hasNext()) {
+                Map.Entry<Path, Sample> e = it.next();
+                if (e.getValue() == s) {
+                    break;
+                }
+                bytes -= size(e.getValue());
+                it.remove();
+            }
+        }
+    }
+
+    private static long size(Sample s) {
+        return (long) s.rgb().length + s.labels().length + 64;
+    }
+
+    /**
+     * Decodes the pairs of a split into the cache on a low-priority background thread (as many as the
+     * budget holds); a later call or a newly opened dataset stops an earlier warm-up.
+     */
+    public static void warm(SegmentationDataset ds, List<ImagePair> pairs) {
+        long gen = WARM_GENERATION.incrementAndGet();
+        Thread t = new Thread(() -> {
+            long used = 0;
+            for (ImagePair p : pairs) {
+                if (WARM_GENERATION.get() != gen || used > BUDGET * 0.8) {
+                    return;
+                }
+                try {
+                    used += size(read(ds, p));
+                } catch (DatasetException | RuntimeException e) {
+                    LOG.debug("warm-up skipped {}", p.image(), e);
+                }
+            }
+        }, "mmtune-warm-cache");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 }

@@ -1,0 +1,183 @@
+package org.mmtune.ui.match;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.mmtune.cli.UserMessages;
+import org.mmtune.match.GraphBuilder;
+import org.mmtune.match.MatchGraph;
+import org.mmtune.match.MatchStrategy;
+import org.mmtune.match.TripletStats;
+import org.mmtune.ui.common.Background;
+import org.mmtune.ui.common.Perf;
+import org.mmtune.ui.mix.MixResult;
+import org.mmtune.ui.mix.MixViewModel;
+
+/**
+ * State of the Match view: follows the Mix view's batch, builds its graph with the chosen strategy in
+ * the background, lays it out, and keeps the violation count live as the margin moves. FX thread.
+ */
+public final class MatchViewModel {
+
+    /** Node layouts. */
+    public enum Layout {
+        CLUSTERS("class clusters (force directed)"),
+        PCA("PCA of the embeddings");
+
+        private final String label;
+
+        Layout(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final ObjectProperty<MatchStrategy> strategy = new SimpleObjectProperty<>(MatchStrategy.CLASSWISE);
+    private final ObjectProperty<Layout> layout = new SimpleObjectProperty<>(Layout.CLUSTERS);
+    private final DoubleProperty margin = new SimpleDoubleProperty(TripletStats.PAPER_MARGIN);
+    private final BooleanProperty showNegatives = new SimpleBooleanProperty(true);
+    private final BooleanProperty semiHard = new SimpleBooleanProperty(false);
+    private final ReadOnlyObjectWrapper<MatchResult> result = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyIntegerWrapper violations = new ReadOnlyIntegerWrapper(0);
+    private final ReadOnlyDoubleWrapper meanLoss = new ReadOnlyDoubleWrapper(0);
+    private final IntegerProperty selected = new SimpleIntegerProperty(-1);
+    private final StringProperty message = new SimpleStringProperty("");
+    private final MixViewModel mix;
+    private long generation;
+    private boolean running;
+    private boolean again;
+
+    public MatchViewModel(MixViewModel mix) {
+        this.mix = mix;
+        mix.resultProperty().addListener((o, a, r) -> rebuild());
+        strategy.addListener((o, a, b) -> rebuild());
+        layout.addListener((o, a, b) -> rebuild());
+        semiHard.addListener((o, a, b) -> rebuild());
+        margin.addListener((o, a, b) -> updateViolations());
+        if (mix.resultProperty().get() != null) {
+            rebuild();
+        }
+    }
+
+    public ObjectProperty<MatchStrategy> strategyProperty() { return strategy; }
+    public ObjectProperty<Layout> layoutProperty() { return layout; }
+    public DoubleProperty marginProperty() { return margin; }
+    public BooleanProperty showNegativesProperty() { return showNegatives; }
+    public BooleanProperty semiHardProperty() { return semiHard; }
+    public ReadOnlyObjectProperty<MatchResult> resultProperty() { return result.getReadOnlyProperty(); }
+    /** Triplets violating the current margin. */
+    public ReadOnlyIntegerProperty violationsProperty() { return violations.getReadOnlyProperty(); }
+    /** Mean triplet loss at the current margin, (1/2N)·Σ max(0, m + d⁺ − d⁻). */
+    public ReadOnlyDoubleProperty meanLossProperty() { return meanLoss.getReadOnlyProperty(); }
+    /** The clicked node, or -1. */
+    public IntegerProperty selectedProperty() { return selected; }
+    public StringProperty messageProperty() { return message; }
+
+    /** Rebuilds the graph of the current batch (in the background; the old graph stays until then). */
+    public void rebuild() {
+        if (running) {
+            again = true;
+            return;
+        }
+        MixResult m = mix.resultProperty().get();
+        if (m == null) {
+            result.set(null);
+            return;
+        }
+        long gen = ++generation;
+        running = true;
+        MatchStrategy s = strategy.get();
+        Layout l = layout.get();
+        boolean semi = semiHard.get();
+        double mg = margin.get();
+        Background.run("match graph", () -> build(m, s, l, semi, mg), r -> {
+            done();
+            if (gen == generation && m == mix.resultProperty().get()) {
+                MatchResult old = result.get();
+                result.set(r);
+                if (old == null || old.mix() != r.mix()) {
+                    selected.set(-1);
+                }
+                updateViolations();
+                message.set(String.format("graph built in %.0f ms", r.buildMs()));
+                long asked = m.requestedAt();
+                javafx.application.Platform.runLater(() ->
+                        Perf.record("match: change → graph visible", (System.nanoTime() - asked) / 1e6));
+                Perf.record("match: graph+layout build", r.buildMs());
+            }
+        }, err -> {
+            done();
+            message.set("Graph failed: " + UserMessages.describe(err));
+        });
+    }
+
+    private void done() {
+        running = false;
+        if (again) {
+            again = false;
+            rebuild();
+        }
+    }
+
+    /** Builds graph, descriptor embeddings, layout and triplet statistics (any thread). */
+    public static MatchResult build(MixResult m, MatchStrategy s, Layout l, boolean semiHard, double margin) {
+        long t0 = System.nanoTime();
+        var batch = m.batch();
+        int[] labels = batch.labels();
+        float[][] emb = Embeddings.descriptors(batch.gray(), batch.outSize());
+        MatchGraph g = GraphBuilder.build(s, labels, m.config().seed(), emb, semiHard);
+        int[][] pos = g.positiveEdges();
+        int[][] neg = g.negativeEdges();
+        int[][] triplets = g.triplets();
+        TripletStats stats = TripletStats.compute(emb, triplets, Math.max(0, margin));
+        int[] index = new int[labels.length];
+        java.util.Arrays.fill(index, -1);
+        for (int t = 0; t < triplets.length; t++) {
+            index[triplets[t][0]] = t;
+        }
+        double[][] positions = l == Layout.PCA ? GraphLayouts.normalise(Embeddings.pca2(emb))
+                : GraphLayouts.classClusters(labels, pos, m.config().seed());
+        return new MatchResult(m, g, pos, neg, emb, Embeddings.DESCRIPTOR_NAME, positions, l, index, stats,
+                (System.nanoTime() - t0) / 1e6);
+    }
+
+    private void updateViolations() {
+        MatchResult r = result.get();
+        if (r == null) {
+            violations.set(0);
+            meanLoss.set(0);
+            return;
+        }
+        double m = margin.get();
+        double[] dp = r.stats().dPos();
+        double[] dn = r.stats().dNeg();
+        int v = 0;
+        double sum = 0;
+        for (int i = 0; i < dp.length; i++) {
+            double raw = m + dp[i] - dn[i];
+            if (raw > 0) {
+                v++;
+                sum += raw;
+            }
+        }
+        meanLoss.set(dp.length == 0 ? 0 : 0.5 * sum / dp.length);
+        violations.set(v);
+    }
+}

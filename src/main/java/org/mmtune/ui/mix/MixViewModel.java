@@ -1,0 +1,268 @@
+package org.mmtune.ui.mix;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.scene.image.Image;
+import javafx.util.Duration;
+import org.mmtune.cli.UserMessages;
+import org.mmtune.data.ImagePair;
+import org.mmtune.data.Sample;
+import org.mmtune.data.SegmentationDataset;
+import org.mmtune.mix.LabelMode;
+import org.mmtune.mix.MixConfig;
+import org.mmtune.mix.MixedBatch;
+import org.mmtune.mix.Mixer;
+import org.mmtune.mix.PatchSampler;
+import org.mmtune.ui.common.Background;
+import org.mmtune.ui.common.DatasetAccess;
+import org.mmtune.ui.common.Debouncer;
+import org.mmtune.ui.common.Images;
+
+/**
+ * The sampler's settings as properties and the latest mixed batch. Any change resamples in the
+ * background after a short debounce; the previous batch stays until the new one is ready, and results
+ * of superseded requests are dropped. FX thread.
+ */
+public final class MixViewModel {
+
+    /** Largest side of the display image of a patch. */
+    static final int THUMB = 96;
+
+    private final ObjectProperty<SegmentationDataset> dataset = new SimpleObjectProperty<>();
+    private final ObservableList<String> splits = FXCollections.observableArrayList();
+    private final StringProperty split = new SimpleStringProperty();
+    private final IntegerProperty imagesPerBatch = new SimpleIntegerProperty();
+    private final IntegerProperty patchesPerImage = new SimpleIntegerProperty();
+    private final IntegerProperty minSize = new SimpleIntegerProperty();
+    private final IntegerProperty maxSize = new SimpleIntegerProperty();
+    private final IntegerProperty outSize = new SimpleIntegerProperty();
+    private final DoubleProperty backgroundRatio = new SimpleDoubleProperty();
+    private final DoubleProperty dedupThreshold = new SimpleDoubleProperty();
+    private final IntegerProperty candidateFactor = new SimpleIntegerProperty();
+    private final ObjectProperty<LabelMode> labelMode = new SimpleObjectProperty<>();
+    private final BooleanProperty rankByPurity = new SimpleBooleanProperty();
+    private final LongProperty seed = new SimpleLongProperty();
+    private final ReadOnlyObjectWrapper<MixResult> result = new ReadOnlyObjectWrapper<>();
+    private final BooleanProperty sampling = new SimpleBooleanProperty(false);
+    private final StringProperty message = new SimpleStringProperty("");
+    private final Debouncer debouncer = new Debouncer(Duration.millis(40), this::resampleNow);
+    private long generation;
+    private boolean running;
+    private boolean again;
+    private long requestedAt;
+
+    public MixViewModel() {
+        reset(MixConfig.defaults());
+        List<ObservableValue<?>> knobs = List.of(split, imagesPerBatch, patchesPerImage, minSize, maxSize, outSize,
+                backgroundRatio, dedupThreshold, candidateFactor, labelMode, rankByPurity, seed);
+        knobs.forEach(k -> k.addListener((o, a, b) -> resample()));
+    }
+
+    /** Sets every knob from a config (one resample follows). */
+    public void reset(MixConfig c) {
+        imagesPerBatch.set(c.imagesPerBatch());
+        patchesPerImage.set(c.patchesPerImage());
+        minSize.set(c.minSize());
+        maxSize.set(c.maxSize());
+        outSize.set(c.outSize());
+        backgroundRatio.set(c.backgroundRatio());
+        dedupThreshold.set(c.dedupThreshold());
+        candidateFactor.set(c.candidateFactor());
+        labelMode.set(c.labelMode());
+        rankByPurity.set(c.rankByPurity());
+        seed.set(c.seed());
+    }
+
+    public MixConfig config() {
+        return new MixConfig(imagesPerBatch.get(), patchesPerImage.get(), minSize.get(), maxSize.get(), outSize.get(),
+                backgroundRatio.get(), dedupThreshold.get(), candidateFactor.get(), labelMode.get(),
+                rankByPurity.get(), seed.get());
+    }
+
+    public ObjectProperty<SegmentationDataset> datasetProperty() { return dataset; }
+    public ObservableList<String> splits() { return splits; }
+    public StringProperty splitProperty() { return split; }
+    public IntegerProperty imagesPerBatchProperty() { return imagesPerBatch; }
+    public IntegerProperty patchesPerImageProperty() { return patchesPerImage; }
+    public IntegerProperty minSizeProperty() { return minSize; }
+    public IntegerProperty maxSizeProperty() { return maxSize; }
+    public IntegerProperty outSizeProperty() { return outSize; }
+    public DoubleProperty backgroundRatioProperty() { return backgroundRatio; }
+    public DoubleProperty dedupThresholdProperty() { return dedupThreshold; }
+    public IntegerProperty candidateFactorProperty() { return candidateFactor; }
+    public ObjectProperty<LabelMode> labelModeProperty() { return labelMode; }
+    public BooleanProperty rankByPurityProperty() { return rankByPurity; }
+    public LongProperty seedProperty() { return seed; }
+    /** The latest mixed batch (null until the first one is ready). */
+    public ReadOnlyObjectProperty<MixResult> resultProperty() { return result.getReadOnlyProperty(); }
+    public BooleanProperty samplingProperty() { return sampling; }
+    public StringProperty messageProperty() { return message; }
+
+    public void setDataset(SegmentationDataset ds) {
+        dataset.set(ds);
+        result.set(null);
+        if (ds == null) {
+            splits.clear();
+            return;
+        }
+        splits.setAll(ds.splitNames());
+        String s0 = ds.hasSplit("train") ? "train" : ds.splitNames().isEmpty() ? null : ds.splitNames().get(0);
+        if (s0 != null) {
+            DatasetAccess.warm(ds, ds.pairs(s0));
+        }
+        String s = ds.hasSplit("train") ? "train" : ds.splitNames().isEmpty() ? null : ds.splitNames().get(0);
+        if (s != null && s.equals(split.get())) {
+            resample();
+        } else {
+            split.set(s);
+        }
+    }
+
+    /** A fresh seed (the next integer), so a new batch is drawn with the same settings. */
+    public void newSeed() {
+        seed.set(seed.get() + 1);
+    }
+
+    /** Schedules a resample (debounced). */
+    public void resample() {
+        requestedAt = System.nanoTime();
+        debouncer.trigger();
+    }
+
+    private void resampleNow() {
+        if (running) {
+            again = true;
+            return;
+        }
+        SegmentationDataset ds = dataset.get();
+        String s = split.get();
+        if (ds == null || s == null || !ds.hasSplit(s)) {
+            return;
+        }
+        MixConfig cfg = config();
+        List<String> problems = cfg.problems();
+        if (!problems.isEmpty()) {
+            message.set(problems.get(0));
+            return;
+        }
+        long gen = ++generation;
+        long asked = requestedAt;
+        running = true;
+        sampling.set(true);
+        Background.run("mix", () -> mix(ds, s, cfg, asked), r -> {
+            finish();
+            if (gen == generation) {
+                result.set(r);
+                message.set(describe(r));
+            }
+        }, err -> {
+            finish();
+            message.set("Sampling failed: " + UserMessages.describe(err));
+        });
+    }
+
+    private void finish() {
+        running = false;
+        sampling.set(false);
+        if (again) {
+            again = false;
+            resampleNow();
+        }
+    }
+
+    /** Decodes the batch's images, samples and crops their patches, and makes display images (any thread). */
+    public static MixResult mix(SegmentationDataset ds, String split, MixConfig cfg, long requestedAt)
+            throws Exception {
+        long t0 = System.nanoTime();
+        List<ImagePair> pairs = ds.pairs(split);
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("split " + split + " has no images");
+        }
+        PatchSampler sampler = PatchSampler.forDataset(cfg, ds);
+        int[] chosen = sampler.chooseImages(pairs.size(), 0);
+        List<Sample> samples = new ArrayList<>(chosen.length);
+        List<Integer> kept = new ArrayList<>();
+        String firstError = null;
+        for (int idx : chosen) {
+            try {
+                samples.add(DatasetAccess.read(ds, pairs.get(idx)));
+                kept.add(idx);
+            } catch (Exception e) {
+                if (firstError == null) {
+                    firstError = UserMessages.describe(e);
+                }
+            }
+        }
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no image of the batch could be read: " + firstError);
+        }
+        int[] indices = kept.stream().mapToInt(Integer::intValue).toArray();
+        MixedBatch batch = new Mixer(sampler, Mixer.Crops.BOTH).mix(samples, indices, 0);
+        Image[] thumbs = new Image[batch.size()];
+        for (int i = 0; i < thumbs.length; i++) {
+            thumbs[i] = thumb(batch.rgb()[i], batch.outSize());
+        }
+        return new MixResult(ds, split, cfg, batch, pairs, thumbs, (System.nanoTime() - t0) / 1e6, requestedAt);
+    }
+
+    /** The RGB crop as an image of at most {@link #THUMB} px (area-averaged when smaller). */
+    static Image thumb(byte[] rgb, int size) {
+        if (size <= THUMB) {
+            return Images.rgb(rgb, size, size);
+        }
+        int f = (int) Math.ceil(size / (double) THUMB);
+        int s = size / f;
+        byte[] out = new byte[3 * s * s];
+        int area = f * f;
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                int r = 0;
+                int g = 0;
+                int b = 0;
+                for (int dy = 0; dy < f; dy++) {
+                    int row = ((y * f + dy) * size + x * f) * 3;
+                    for (int dx = 0; dx < f; dx++) {
+                        r += rgb[row + 3 * dx] & 0xFF;
+                        g += rgb[row + 3 * dx + 1] & 0xFF;
+                        b += rgb[row + 3 * dx + 2] & 0xFF;
+                    }
+                }
+                int o = 3 * (y * s + x);
+                out[o] = (byte) (r / area);
+                out[o + 1] = (byte) (g / area);
+                out[o + 2] = (byte) (b / area);
+            }
+        }
+        return Images.rgb(out, s, s);
+    }
+
+    private static String describe(MixResult r) {
+        MixedBatch b = r.batch();
+        double size = 0;
+        double purity = 0;
+        for (var p : b.patches()) {
+            size += p.size();
+            purity += p.purity();
+        }
+        int n = Math.max(1, b.size());
+        return String.format("%d patches from %d images · mean side %.0f px · mean purity %.2f · sampled in %.0f ms",
+                b.size(), b.imageIndices().length, size / n, purity / n, r.sampleMs());
+    }
+}
