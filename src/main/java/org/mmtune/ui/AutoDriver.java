@@ -74,12 +74,14 @@ public final class AutoDriver extends Thread {
             }
             Thread.sleep(100);
         }
+        LOG.info("dataset ready: {}", fx(ctx::dataset) != null);
         if (fx(ctx::dataset) == null) {
             throw new IllegalStateException(fx(() -> ctx.messageProperty().get()));
         }
     }
 
     private void snapshots() throws Exception {
+        long started = System.nanoTime();
         Files.createDirectories(dir);
         // the status bar should show the engine's real state, so give it a moment to finish loading
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -108,6 +110,7 @@ public final class AutoDriver extends Thread {
             }
             Thread.sleep(300);
             WritableImage img = fx(() -> stage.getScene().snapshot(null));
+            LOG.info("snapshot of {} after {} ms", specs.get(i).name(), (System.nanoTime() - started) / 1_000_000);
             Path file = dir.resolve(specs.get(i).name().toLowerCase().replace(' ', '-') + ".png");
             Images.writePng(img, file);
             WorkbenchLauncher.addReport("wrote " + file);

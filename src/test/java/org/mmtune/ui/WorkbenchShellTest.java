@@ -34,6 +34,7 @@ class WorkbenchShellTest {
     @BeforeAll
     static void noEngine() {
         System.setProperty("mmtune.engine", "off");
+        System.setProperty("headless.geometry", "1600x1000-32");
         System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
     }
 
@@ -41,7 +42,7 @@ class WorkbenchShellTest {
     void start(Stage stage) {
         ctx = new WorkbenchContext();
         wb = new Workbench(ctx, new Settings(), WorkbenchViews.all());
-        stage.setScene(new Scene(wb, 1200, 800));
+        stage.setScene(new Scene(wb, 1260, 760));
         stage.show();
         EngineStatus.loadInBackground(ctx);
     }

@@ -15,6 +15,8 @@ import javafx.collections.ObservableList;
 import javafx.scene.image.Image;
 import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ClassInfo;
+import org.mmtune.data.DatasetReport;
+import org.mmtune.data.DatasetValidator;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
 import org.mmtune.data.SegmentationDataset;
@@ -41,7 +43,12 @@ public final class DatasetViewModel {
     private final ObservableList<String> problems = FXCollections.observableArrayList();
     private final StringProperty hover = new SimpleStringProperty("");
     private final StringProperty imageInfo = new SimpleStringProperty("");
+    /** Pairs fully decoded per split for the frequencies (headers of all pairs are checked). */
+    static final int SAMPLE_LIMIT = 60;
+
     private long statsGeneration;
+    private DatasetReport report;
+    private SegmentationDataset reportFor;
     private long imageGeneration;
 
     public DatasetViewModel() {
@@ -104,21 +111,60 @@ public final class DatasetViewModel {
     }
 
     private void computeStatistics(SegmentationDataset ds, String s) {
+        DatasetReport known = report;
+        if (known != null && known.splits().containsKey(s) && reportFor == ds) {
+            showReport(known.splits().get(s), s);
+            return;
+        }
         long gen = ++statsGeneration;
         frequencies.set(null);
-        problems.setAll("checking " + s + " …");
-        Background.run("dataset statistics", () -> DatasetStats.compute(ds, s), st -> {
+        problems.setAll("checking the dataset …");
+        Background.run("validate dataset", () -> DatasetValidator.validate(ds, SAMPLE_LIMIT), rep -> {
             if (gen != statsGeneration) {
                 return;
             }
-            frequencies.set(st.frequencies());
-            frequencyNote.set(st.note());
-            problems.setAll(st.problems().isEmpty() ? List.of("no problems found in " + s) : st.problems());
+            report = rep;
+            reportFor = ds;
+            DatasetReport.SplitReport sr = rep.splits().get(split.get());
+            if (sr != null) {
+                showReport(sr, split.get());
+            }
         }, err -> {
             if (gen == statsGeneration) {
-                problems.setAll("statistics failed: " + UserMessages.describe(err));
+                problems.setAll("validation failed: " + UserMessages.describe(err));
             }
         });
+    }
+
+    private void showReport(DatasetReport.SplitReport sr, String s) {
+        SegmentationDataset ds = dataset.get();
+        double[] f = new double[ds == null ? 0 : ds.numClasses()];
+        for (DatasetReport.ClassFrequency cf : sr.classFrequencies()) {
+            if (cf.index() >= 0 && cf.index() < f.length) {
+                f[cf.index()] = cf.fraction();
+            }
+        }
+        long labelled = 0;
+        for (DatasetReport.ClassFrequency cf : sr.classFrequencies()) {
+            labelled += cf.pixels();
+        }
+        long all = labelled + sr.voidPixels();
+        frequencies.set(f);
+        frequencyNote.set(String.format("from %d of %d images%s, void %.1f%% of pixels", sr.decoded(), sr.images(),
+                sr.sampled() ? " (evenly spread sample)" : "", all == 0 ? 0.0 : 100.0 * sr.voidPixels() / all));
+        List<String> lines = new ArrayList<>();
+        if (sr.problemCount() == 0) {
+            lines.add("no problems found in " + s + " (" + sr.images() + " pairs)");
+        } else {
+            lines.add(sr.problemCount() + " problem(s) in " + s + ": missing " + sr.missing() + ", refused "
+                    + sr.refused() + ", unreadable " + sr.unreadable() + ", size mismatches " + sr.sizeMismatches()
+                    + ", label pixels outside the classes " + sr.outOfRangePixels());
+            lines.addAll(sr.problems());
+            if (sr.problemCount() > sr.problems().size()) {
+                lines.add("… and " + (sr.problemCount() - sr.problems().size()) + " more");
+            }
+        }
+        problems.setAll(lines);
     }
 
     private void loadSelected() {

@@ -66,7 +66,10 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         canvas.setOnNodeClicked(i -> vm.selectedProperty().set(i));
         canvas.setOnNodeHovered(this::hovered);
         vm.resultProperty().addListener((o, a, r) -> resultChanged(r));
-        vm.marginProperty().addListener((o, a, m) -> canvas.setMargin(m.doubleValue()));
+        vm.marginProperty().addListener((o, a, m) -> {
+            canvas.setMargin(m.doubleValue());
+            selectedChanged(vm.selectedProperty().get());
+        });
         vm.showNegativesProperty().addListener((o, a, b) -> canvas.setShowNegatives(b));
         vm.selectedProperty().addListener((o, a, s) -> selectedChanged(s.intValue()));
         vm.violationsProperty().addListener((o, a, b) -> updateStats());

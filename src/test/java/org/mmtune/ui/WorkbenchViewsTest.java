@@ -1,0 +1,152 @@
+package org.mmtune.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.geometry.Point2D;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.scene.image.ImageView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mmtune.data.SampleData;
+import org.mmtune.mix.Patch;
+import org.mmtune.ui.common.Background;
+import org.mmtune.ui.dataset.DatasetView;
+import org.mmtune.ui.match.MatchResult;
+import org.mmtune.ui.match.MatchView;
+import org.mmtune.ui.mix.MixView;
+import org.mmtune.ui.mix.PatchItem;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Drives the real views on the bundled sample data, as a user would: open it, change a sampling
+ * parameter and see the patch grid change, click a graph node and see its triplet, move the margin and
+ * see the violation count change.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WorkbenchViewsTest {
+
+    private WorkbenchContext ctx;
+    private Workbench wb;
+
+    @BeforeAll
+    static void noEngine() {
+        System.setProperty("mmtune.engine", "off");
+        System.setProperty("headless.geometry", "1600x1000-32");
+        System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
+    }
+
+    @Start
+    void start(Stage stage) {
+        ctx = new WorkbenchContext();
+        wb = new Workbench(ctx, new Settings(), WorkbenchViews.all());
+        stage.setScene(new Scene(wb, 1260, 760));
+        stage.show();
+        Path sample = SampleData.locate().orElseThrow();
+        ctx.openDataset(sample);
+    }
+
+    private void settle() throws Exception {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ctx.dataset() != null);
+        int[] quiet = {0};
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            quiet[0] = Background.busyProperty().get() == 0 ? quiet[0] + 1 : 0;
+            return quiet[0] >= 3;
+        });
+    }
+
+    private void select(FxRobot robot, String tab) {
+        robot.clickOn("#tab-" + tab);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void opensTheSampleData(FxRobot robot) throws Exception {
+        settle();
+        assertThat(robot.lookup("#status-dataset").queryAs(Label.class).getText()).contains("mmtune-synth");
+        DatasetView view = (DatasetView) wb.view("Dataset").orElseThrow();
+        assertThat(view.viewModel().pairs()).hasSize(ctx.dataset().pairs("train").size()).isNotEmpty();
+        assertThat(view.viewModel().imageProperty().get()).isNotNull();
+        assertThat(robot.lookup("#class-legend .check-box").queryAll()).hasSize(ctx.dataset().numClasses());
+        @SuppressWarnings("unchecked")
+        ListView<String> problems = robot.lookup("#problems-list").queryAs(ListView.class);
+        assertThat(problems.getItems()).first().asString().startsWith("no problems found in train");
+        // hovering the image names the class under the cursor
+        robot.moveTo("#image-pane");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#hover-label").queryAs(Label.class).getText())
+                .containsAnyOf(ctx.dataset().classes().stream().map(c -> c.name()).toArray(String[]::new));
+    }
+
+    @Test
+    void changingASamplingParameterChangesThePatchGrid(FxRobot robot) throws Exception {
+        select(robot, "mix");
+        settle();
+        MixView mix = (MixView) wb.view("Mix").orElseThrow();
+        List<PatchItem> before = List.copyOf(mix.items());
+        assertThat(before).isNotEmpty();
+        int perImage = mix.viewModel().patchesPerImageProperty().get();
+        robot.clickOn("#mix-patches .increment-arrow-button");
+        settle();
+        List<PatchItem> after = List.copyOf(mix.items());
+        assertThat(mix.viewModel().patchesPerImageProperty().get()).isEqualTo(perImage + 1);
+        assertThat(after.size()).isGreaterThan(before.size());
+        // a new seed draws different patches with the same settings
+        robot.clickOn("#mix-new-seed");
+        settle();
+        List<Patch> reseeded = mix.items().stream().map(PatchItem::patch).toList();
+        assertThat(reseeded).isNotEqualTo(after.stream().map(PatchItem::patch).toList());
+        // clicking a patch shows where it comes from
+        robot.clickOn(robot.lookup("#patch-grid .grid-cell").nth(2).queryAs(javafx.scene.Node.class));
+        settle();
+        assertThat(mix.selectedProperty().get()).isNotNull();
+    }
+
+    @Test
+    void clickingANodeShowsItsTripletAndTheMarginMovesTheViolationCount(FxRobot robot) throws Exception {
+        select(robot, "match");
+        settle();
+        MatchView match = (MatchView) wb.view("Match").orElseThrow();
+        MatchResult r = match.viewModel().resultProperty().get();
+        assertThat(r).isNotNull();
+        int node = 5;
+        Point2D p = WaitForAsyncUtils.asyncFx(() -> screenOf(match, node)).get();
+        robot.clickOn(p);
+        WaitForAsyncUtils.waitForFxEvents();
+        int clicked = match.viewModel().selectedProperty().get();
+        assertThat(clicked).isGreaterThanOrEqualTo(0);
+        String info = robot.lookup("#triplet-info").queryAs(Label.class).getText();
+        assertThat(info).contains("‖a−p‖² = ").contains("‖a−n‖² = ").contains("at m = 2.10");
+        assertThat(robot.lookup("#match-view .image-view").queryAllAs(ImageView.class))
+                .filteredOn(v -> v.getImage() != null).hasSizeGreaterThanOrEqualTo(3);
+
+        Label count = robot.lookup("#violation-count").queryAs(Label.class);
+        String atPaperMargin = count.getText();
+        int violationsBefore = match.viewModel().violationsProperty().get();
+        Slider margin = robot.lookup("#margin-slider").queryAs(Slider.class);
+        robot.clickOn(margin);
+        robot.type(javafx.scene.input.KeyCode.HOME);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(margin.getValue()).isEqualTo(0.0);
+        int violationsAtZero = match.viewModel().violationsProperty().get();
+        assertThat(violationsAtZero).isLessThan(violationsBefore);
+        assertThat(count.getText()).isNotEqualTo(atPaperMargin).startsWith(violationsAtZero + " of ");
+        assertThat(robot.lookup("#triplet-info").queryAs(Label.class).getText()).contains("at m = 0.00");
+    }
+
+    private static Point2D screenOf(MatchView match, int node) {
+        double[] s = match.canvas().screen(node);
+        return match.canvas().localToScreen(s[0], s[1]);
+    }
+}
