@@ -46,7 +46,12 @@ public class MmtuneApp extends Application {
                 wb.tabs().getSelectionModel().select(tab);
             }
             stage.setOnCloseRequest(e -> {
+                if (!wb.confirmClose(stage)) {
+                    e.consume();
+                    return;
+                }
                 settings.saveWindow(stage, wb.tabs().getSelectionModel().getSelectedIndex());
+                wb.exiting();
                 Platform.exit();
             });
         }

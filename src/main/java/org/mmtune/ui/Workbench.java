@@ -102,6 +102,25 @@ public final class Workbench extends BorderPane {
         return Optional.empty();
     }
 
+    /** Asks every view that guards closing (e.g. Train with a job running); false keeps the window open. */
+    public boolean confirmClose(javafx.stage.Window owner) {
+        for (Node v : views) {
+            if (v instanceof CloseGuard g && !g.confirmClose(owner)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Tells the guarding views that the application exits. */
+    public void exiting() {
+        for (Node v : views) {
+            if (v instanceof CloseGuard g) {
+                g.onExit();
+            }
+        }
+    }
+
     public void toggleOverlay() {
         overlay.setVisible(!overlay.isVisible());
         if (overlay.isVisible() && overlay.getText().isBlank()) {

@@ -4,6 +4,8 @@ import java.util.List;
 import org.mmtune.ui.dataset.DatasetView;
 import org.mmtune.ui.match.MatchView;
 import org.mmtune.ui.mix.MixView;
+import org.mmtune.ui.results.ResultsView;
+import org.mmtune.ui.train.TrainView;
 
 /**
  * The workbench's tabs, in order. To add a view: write it as a self-contained node in its own package
@@ -22,8 +24,9 @@ public final class WorkbenchViews {
         return List.of(
                 new ViewSpec("Dataset", DatasetView::new),
                 new ViewSpec("Mix", MixView::new),
-                new ViewSpec("Match", MatchView::new)
-                // part 2: new ViewSpec("Train", TrainView::new), new ViewSpec("Results", ResultsView::new)
+                new ViewSpec("Match", MatchView::new),
+                new ViewSpec("Train", TrainView::new),
+                new ViewSpec("Results", ResultsView::new)
         );
     }
 }

@@ -164,9 +164,8 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
         }
 
         private static boolean initFrom(JsonNode n, String stage) {
-            JsonNode s = n.get("proxy");
-            JsonNode from = s == null ? null : s.get("checkpoint");
-            return from != null && from.isTextual() && !from.asText().isBlank();
+            JsonNode from = n.get("initCheckpoint");
+            return from != null && from.isTextual() && from.asText().contains(stage);
         }
 
         private static String armFromName(Path dir) {
