@@ -106,6 +106,9 @@ class DatasetDescriptorTest {
         expectError(CLASSES + ", \"splits\": {\"train\": {\"list\": \"none.txt\"}}", "key 'splits.train.list'");
         expectError(CLASSES + ", \"splits\": {\"train\": {}}", "key 'splits.train'");
         expectError(CLASSES + splits + ", \"ignoreColor\": \"#ffffff\"", "key 'ignoreColor'");
+        expectError("\"classes\": \"cat\"" + splits, "key 'classes'");
+        expectError(CLASSES + ", \"splits\": {\"train\": {\"list\": 3}}", "key 'splits.train.list'");
+        expectError(CLASSES + ", \"splits\": [1]", "key 'splits'");
     }
 
     private void expectError(String body, String fragment) {

@@ -137,6 +137,24 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void oddCharactersInNames() throws Exception {
+        Fixtures.camvid(dir, 1, 6, 4);
+        Fixtures.rgbImage(dir.resolve("train/straße 1.png"), 6, 4);
+        Fixtures.grayPng(dir.resolve("trainannot/straße 1.png"), 6, 4, (x, y) -> 3);
+        Fixtures.text(dir.resolve("train.txt"), "train/straße 1.png\ttrainannot/straße 1.png\n"
+                + "train/a\u0000b.png trainannot/train0.png\n"
+                + "train/x y.png trainannot/x y.png\n"
+                + "   \n# a comment\n");
+        SegmentationDataset ds = DatasetLoader.open(dir);
+        assertThat(ds.pairs("train")).extracting(ImagePair::id).containsExactly("straße 1");
+        assertThat(SampleReader.read(ds, ds.pairs("train").get(0)).label(1, 1)).isEqualTo(3);
+        assertThat(ds.problems("train")).extracting(DatasetProblem::kind)
+                .containsExactly(DatasetProblem.Kind.MALFORMED_LINE, DatasetProblem.Kind.MALFORMED_LINE);
+        assertThat(ds.problems("train").get(0).toString()).contains("line 2").doesNotContain("\u0000");
+        assertThat(ds.problems("train").get(1).toString()).contains("line 3").contains("4 fields");
+    }
+
+    @Test
     void missingFolderAndUnknownFormat() {
         assertThatThrownBy(() -> DatasetLoader.open(dir.resolve("nope")))
                 .isInstanceOf(DatasetException.class).hasMessageContaining("nope").hasMessageContaining("no such folder");
