@@ -61,24 +61,14 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             checkSize(name, size);
-            int headLen = (int) Math.min(size, 256 * 1024);
-            ByteBuffer head = ByteBuffer.allocate(headLen);
-            while (head.hasRemaining() && ch.read(head) >= 0) {
-                // keep reading
+            byte[] head = readAt(ch, 0, (int) Math.min(size, 16 * 1024));
+            if (head.length < size && head.length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8) {
+                // JPEG: the frame header may follow large EXIF/ICC segments
+                head = readAt(ch, 0, (int) Math.min(size, 1024 * 1024));
             }
-            byte[] tail;
-            if (size <= headLen) {
-                tail = head.array();
-            } else {
-                int tailLen = (int) Math.min(size, TAIL);
-                ByteBuffer t = ByteBuffer.allocate(tailLen);
-                ch.position(size - tailLen);
-                while (t.hasRemaining() && ch.read(t) >= 0) {
-                    // keep reading
-                }
-                tail = t.array();
-            }
-            return parse(name, head.array(), size, tail, size <= headLen);
+            boolean whole = head.length == size;
+            byte[] tail = whole ? head : readAt(ch, size - Math.min(size, TAIL), (int) Math.min(size, TAIL));
+            return parse(name, head, size, tail, whole);
         } catch (NoSuchFileException e) {
             throw new DatasetException(name + ": file not found");
         } catch (AccessDeniedException e) {
@@ -86,6 +76,15 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
         } catch (IOException e) {
             throw new DatasetException(name + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        ch.position(position);
+        while (buf.hasRemaining() && ch.read(buf) >= 0) {
+            // keep reading
+        }
+        return buf.array();
     }
 
     /** Reads a whole file after checking its size; the messages name the file. */
@@ -197,7 +196,7 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
             i += 2 + len;
         }
         throw new DatasetException(name + (whole ? ": corrupt or truncated JPEG (no frame header)"
-                : ": JPEG frame header not found in the first 256 KB"));
+                : ": JPEG frame header not found in the first MB"));
     }
 
     private static ImageHeader parseOther(String name, byte[] head, boolean whole) throws DatasetException {

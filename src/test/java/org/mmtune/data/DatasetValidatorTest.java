@@ -62,12 +62,16 @@ class DatasetValidatorTest {
     void largeSplitsAreSampledButAllHeadersChecked() throws Exception {
         Fixtures.camvid(dir, 6, 8, 8);
         Fixtures.grayPng(dir.resolve("trainannot/train5.png"), 7, 8, (x, y) -> 0);
+        byte[] png = Files.readAllBytes(dir.resolve("train/train3.png"));
+        Files.write(dir.resolve("train/train3.png"), java.util.Arrays.copyOf(png, png.length - 20));
         SegmentationDataset ds = DatasetLoader.open(dir);
         DatasetReport r = DatasetValidator.validate(ds, 3);
         DatasetReport.SplitReport train = r.splits().get("train");
         assertThat(train.sampled()).isTrue();
         assertThat(train.decoded()).isEqualTo(3);
         assertThat(train.sizeMismatches()).isEqualTo(1);
-        assertThat(train.images()).isEqualTo(5);
+        assertThat(train.unreadable()).isEqualTo(1);
+        assertThat(train.problems()).anyMatch(p -> p.contains("train/train3.png") && p.contains("truncated"));
+        assertThat(train.images()).isEqualTo(4);
     }
 }
