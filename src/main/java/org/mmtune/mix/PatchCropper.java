@@ -5,37 +5,66 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.mmtune.data.Sample;
 
 /**
  * Cuts patches out of an image with OpenCV: the window's in-image part, zero padding where the
- * window leaves the image, then a resize to {@code outSize x outSize} (area interpolation when
- * shrinking, bilinear when enlarging). Grayscale crops use OpenCV's RGB→gray (BT.601 weights);
- * RGB crops are interleaved R,G,B. Native buffers are reused per thread; instances are thread-safe.
+ * window leaves the image ({@code copyMakeBorder}), then {@code resize} to {@code outSize x outSize}
+ * with bilinear interpolation (cv2.resize's default; area interpolation was 4x slower here).
+ * Grayscale crops use OpenCV's RGB→gray (BT.601 weights); RGB crops are interleaved R,G,B.
+ *
+ * <p>Speed: the image is copied to native memory once per call of {@link #cropAll}; each patch then
+ * costs no native allocation (per-thread buffers and a reused ROI header), one optional border copy
+ * and one resize. Instances are thread-safe.
  */
 public final class PatchCropper {
 
     private final int outSize;
 
     /** Per-thread native buffers, reused from image to image. */
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    private final ThreadLocal<Buffers> buffers;
 
     private static final class Buffers {
         final Mat rgb = new Mat();
+        BytePointer rgbData;
+        int rgbW = -1;
+        int rgbH = -1;
         final Mat gray = new Mat();
+        final Mat roi = new Mat();
         final Mat padded = new Mat();
-        final Mat out = new Mat();
+        final Mat outGray;
+        final Mat outRgb;
+        final BytePointer outGrayData;
+        final BytePointer outRgbData;
         final Scalar zero = new Scalar(0.0);
+        final Size size;
+
+        Buffers(int outSize) {
+            outGray = new Mat(outSize, outSize, CV_8UC1);
+            outRgb = new Mat(outSize, outSize, CV_8UC3);
+            outGrayData = outGray.data();
+            outRgbData = outRgb.data();
+            size = new Size(outSize, outSize);
+        }
+
+        void load(Sample s) {
+            if (s.width() != rgbW || s.height() != rgbH) {
+                rgb.create(s.height(), s.width(), CV_8UC3);
+                rgbData = rgb.data();
+                rgbW = s.width();
+                rgbH = s.height();
+            }
+            rgbData.put(s.rgb(), 0, s.rgb().length);
+        }
     }
 
     public PatchCropper(int outSize) {
@@ -44,6 +73,7 @@ public final class PatchCropper {
                     + " (got " + outSize + ")");
         }
         this.outSize = outSize;
+        this.buffers = ThreadLocal.withInitial(() -> new Buffers(outSize));
     }
 
     public int outSize() {
@@ -65,8 +95,7 @@ public final class PatchCropper {
     }
 
     /**
-     * Crops all patches of one image. The image is copied to native memory once; each patch costs
-     * one ROI view, an optional border copy and one resize.
+     * Crops all patches of one image.
      *
      * @param gray   receives gray crops at {@code offset + i} (null: no gray crops)
      * @param rgb    receives RGB crops at {@code offset + i} (null: no RGB crops)
@@ -75,26 +104,25 @@ public final class PatchCropper {
         if (patches.isEmpty() || (gray == null && rgb == null)) {
             return;
         }
-        Buffers b = BUFFERS.get();
-        int w = sample.width();
-        int h = sample.height();
-        b.rgb.create(h, w, CV_8UC3);
-        b.rgb.data().put(sample.rgb(), 0, sample.rgb().length);
+        Buffers b = buffers.get();
+        b.load(sample);
         if (gray != null) {
             cvtColor(b.rgb, b.gray, COLOR_RGB2GRAY);
         }
         for (int i = 0; i < patches.size(); i++) {
             Patch p = patches.get(i);
             if (gray != null) {
-                gray[offset + i] = crop(b, b.gray, p, w, h, 1);
+                gray[offset + i] = crop(b, b.gray, b.outGray, b.outGrayData, p, 1);
             }
             if (rgb != null) {
-                rgb[offset + i] = crop(b, b.rgb, p, w, h, 3);
+                rgb[offset + i] = crop(b, b.rgb, b.outRgb, b.outRgbData, p, 3);
             }
         }
     }
 
-    private byte[] crop(Buffers b, Mat src, Patch p, int w, int h, int channels) {
+    private byte[] crop(Buffers b, Mat src, Mat dst, BytePointer dstData, Patch p, int channels) {
+        int w = src.cols();
+        int h = src.rows();
         int x0 = Math.max(0, p.x0());
         int y0 = Math.max(0, p.y0());
         int x1 = Math.min(w, p.x1());
@@ -103,26 +131,21 @@ public final class PatchCropper {
         if (x1 <= x0 || y1 <= y0) {
             return result; // entirely outside: all padding
         }
-        int interp = p.size() > outSize ? INTER_AREA : INTER_LINEAR;
-        try (Rect r = new Rect(x0, y0, x1 - x0, y1 - y0); Mat roi = src.apply(r); Size out = new Size(outSize, outSize)) {
-            Mat from = roi;
-            if (x0 != p.x0() || y0 != p.y0() || x1 != p.x1() || y1 != p.y1()) {
-                copyMakeBorder(roi, b.padded, y0 - p.y0(), p.y1() - y1, x0 - p.x0(), p.x1() - x1,
-                        BORDER_CONSTANT, b.zero);
-                from = b.padded;
-            }
-            if (p.size() == outSize) {
-                if (from == roi) {
-                    roi.copyTo(b.out);
-                    from = b.out;
-                }
-                from.data().get(result, 0, result.length);
-                return result;
-            }
-            b.out.create(outSize, outSize, channels == 1 ? CV_8UC1 : CV_8UC3);
-            resize(from, b.out, out, 0, 0, interp);
-            b.out.data().get(result, 0, result.length);
+        // ROI without allocating: point the reused header at the whole image, then shrink it.
+        b.roi.put(src);
+        b.roi.adjustROI(-y0, -(h - y1), -x0, -(w - x1));
+        Mat from = b.roi;
+        if (x0 != p.x0() || y0 != p.y0() || x1 != p.x1() || y1 != p.y1()) {
+            copyMakeBorder(b.roi, b.padded, y0 - p.y0(), p.y1() - y1, x0 - p.x0(), p.x1() - x1,
+                    BORDER_CONSTANT, b.zero);
+            from = b.padded;
         }
+        if (p.size() == outSize) {
+            from.copyTo(dst);
+        } else {
+            resize(from, dst, b.size, 0, 0, INTER_LINEAR);
+        }
+        dstData.get(result, 0, result.length);
         return result;
     }
 }

@@ -329,18 +329,40 @@ public final class PatchSampler {
             c.label = best;
             c.purity = area == 0 ? 0 : (double) hist[best] / area;
         } else {
-            byte lab = (byte) c.label;
-            int count = 0;
+            long count = 0;
             for (int y = y0; y < y1; y++) {
-                int row = y * w;
-                for (int i = row + x0, e = row + x1; i < e; i++) {
-                    if (labels[i] == lab) {
-                        count++;
-                    }
-                }
+                count += countEqual(labels, y * w + x0, x1 - x0, c.label);
             }
             c.purity = area == 0 ? 0 : (double) count / area;
         }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long ONES = 0x0101010101010101L;
+
+    /**
+     * Number of bytes equal to {@code value} in {@code a[from, from+len)}, eight at a time (SWAR: a
+     * byte of {@code x = word ^ pattern} is zero exactly where its top bit survives the mask below).
+     */
+    static int countEqual(byte[] a, int from, int len, int value) {
+        long pattern = (value & 0xFFL) * ONES;
+        int count = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 8 <= end; i += 8) {
+            long x = (long) LONGS.get(a, i) ^ pattern;
+            long t = ~(((x & LOW7) + LOW7) | x | LOW7);
+            count += Long.bitCount(t);
+        }
+        byte b = (byte) value;
+        for (; i < end; i++) {
+            if (a[i] == b) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

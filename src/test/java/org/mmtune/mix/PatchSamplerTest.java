@@ -236,4 +236,23 @@ class PatchSamplerTest {
                 .doesNotHaveDuplicates().isSorted();
         assertThat(a.chooseImages(10, 0)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
+
+    @Test
+    void wordWiseCountMatchesAPlainLoop() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        byte[] a = new byte[1000];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (byte) (r.nextInt(4) == 0 ? 255 : r.nextInt(3) * 127);
+        }
+        for (int t = 0; t < 500; t++) {
+            int from = r.nextInt(a.length);
+            int len = r.nextInt(a.length - from + 1);
+            int value = new int[] {0, 127, 254, 255, 1}[t % 5];
+            int expected = 0;
+            for (int i = from; i < from + len; i++) {
+                expected += (a[i] & 0xFF) == value ? 1 : 0;
+            }
+            assertThat(PatchSampler.countEqual(a, from, len, value)).isEqualTo(expected);
+        }
+    }
 }

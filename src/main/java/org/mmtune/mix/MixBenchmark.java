@@ -1,0 +1,159 @@
+package org.mmtune.mix;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import org.mmtune.data.Sample;
+import org.mmtune.match.GraphBuilder;
+import org.mmtune.match.MatchGraph;
+import org.mmtune.match.MatchStrategy;
+
+/**
+ * Times the mix-and-match data path over a whole split: decode every image, sample its patches,
+ * crop them (gray, OpenCV) and build the class-wise graph of each batch of {@code imagesPerBatch}
+ * consecutive images. Parallel over images on all cores. Library code: returns figures, prints nothing.
+ */
+public final class MixBenchmark {
+
+    /** The measured figures (seconds are medians over the repeats, after a warm-up). */
+    public record Result(int images, int patches, int batches, int threads, double decodeSeconds,
+                         double sampleCropGraphSeconds, double sampleCropGraphFirstSeconds,
+                         double endToEndSeconds, double graph100kSeconds, int repeats) {
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("images", images);
+            m.put("patches", patches);
+            m.put("batches", batches);
+            m.put("threads", threads);
+            m.put("decodeSeconds", decodeSeconds);
+            m.put("sampleCropGraphSeconds", sampleCropGraphSeconds);
+            m.put("sampleCropGraphFirstSeconds", sampleCropGraphFirstSeconds);
+            m.put("endToEndSeconds", endToEndSeconds);
+            m.put("graph100kSeconds", graph100kSeconds);
+            m.put("repeats", repeats);
+            return m;
+        }
+    }
+
+    private final PatchSampler sampler;
+    private final Mixer mixer;
+    private final int threads;
+
+    public MixBenchmark(PatchSampler sampler, int threads) {
+        this.sampler = sampler;
+        this.mixer = new Mixer(sampler, Mixer.Crops.GRAY);
+        this.threads = Math.max(1, threads);
+    }
+
+    /** Decodes all images in parallel. */
+    public Sample[] decodeAll(int n, IntFunction<Sample> decoder) {
+        Sample[] out = new Sample[n];
+        Mixer.runParallel(n, threads, i -> out[i] = decoder.apply(i));
+        return out;
+    }
+
+    /** Samples, crops and builds the graphs of all images, batch by batch; returns the patch count. */
+    public int sampleCropGraph(Sample[] samples, long batchSeed) {
+        int per = sampler.config().imagesPerBatch();
+        int total = 0;
+        int n = samples.length;
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        // one parallel pass over all images, then a graph per batch of consecutive images
+        MixedBatch mixed = mixer.mix(Arrays.asList(samples), all, batchSeed, threads);
+        List<Patch> patches = mixed.patches();
+        int start = 0;
+        for (int b = 0; b * per < n; b++) {
+            int endImage = Math.min(n, (b + 1) * per);
+            int end = start;
+            while (end < patches.size() && patches.get(end).imageIndex() < endImage) {
+                end++;
+            }
+            int[] labels = new int[end - start];
+            for (int i = start; i < end; i++) {
+                labels[i - start] = patches.get(i).label();
+            }
+            MatchGraph g = GraphBuilder.classwise(labels, batchSeed * 31 + b);
+            total += g.size();
+            start = end;
+        }
+        return total;
+    }
+
+    /** Seconds to build a class-wise graph of 100,000 nodes over {@code classes} classes (median of 5). */
+    public static double graph100k(int classes) {
+        int[] labels = new int[100_000];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = r.nextInt(classes);
+        }
+        double[] t = new double[7];
+        for (int k = 0; k < t.length; k++) {
+            long t0 = System.nanoTime();
+            GraphBuilder.classwise(labels, k);
+            t[k] = (System.nanoTime() - t0) / 1e9;
+        }
+        double[] last = Arrays.copyOfRange(t, 2, 7);
+        return median(last);
+    }
+
+    /**
+     * Runs the whole benchmark.
+     *
+     * @param n       number of images in the split
+     * @param decoder decodes image i (must be thread-safe)
+     * @param repeats timed repeats of each phase (after one warm-up)
+     */
+    public Result run(int n, IntFunction<Sample> decoder, int repeats, int numClasses) {
+        // end to end, first: decode + sample + crop + graph from disk (file cache warm after the first)
+        List<Double> e2e = new ArrayList<>();
+        List<Double> dec = new ArrayList<>();
+        Sample[] samples = null;
+        for (int r = 0; r <= repeats; r++) {
+            long t0 = System.nanoTime();
+            samples = decodeAll(n, decoder);
+            long t1 = System.nanoTime();
+            sampleCropGraph(samples, r);
+            long t2 = System.nanoTime();
+            if (r > 0) { // r = 0 is the warm-up
+                dec.add((t1 - t0) / 1e9);
+                e2e.add((t2 - t0) / 1e9);
+            }
+        }
+        List<Double> scg = new ArrayList<>();
+        int patches = 0;
+        double first = Double.NaN;
+        for (int r = 0; r < Math.max(5, repeats); r++) {
+            long t0 = System.nanoTime();
+            patches = sampleCropGraph(samples, 1000 + r);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (r == 0) {
+                first = s;
+            }
+            scg.add(s);
+        }
+        int per = sampler.config().imagesPerBatch();
+        return new Result(n, patches, (n + per - 1) / per, threads, median(dec), median(scg), first,
+                median(e2e), graph100k(numClasses), repeats);
+    }
+
+    static double median(List<Double> v) {
+        return median(v.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
