@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 GuiCommand.class,
                 InfoCommand.class,
                 SynthCommand.class,
+                MixCommand.class,
+                MatchCommand.class,
+                BenchCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 

@@ -20,22 +20,29 @@ import org.mmtune.match.MatchStrategy;
 public final class MixBenchmark {
 
     /** The measured figures (seconds are medians over the repeats, after a warm-up). */
-    public record Result(int images, int patches, int batches, int threads, double decodeSeconds,
+    public record Result(int images, int skipped, int patches, int batches, int threads, double decodeSeconds,
+                         double decodeCpuSeconds, double endToEndCpuSeconds,
                          double sampleCropGraphSeconds, double sampleCropGraphFirstSeconds,
-                         double endToEndSeconds, double graph100kSeconds, int repeats) {
+                         double sampleCropGraphCpuSeconds, double endToEndSeconds, double graph100kSeconds,
+                         int repeats, double loadAverage) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("images", images);
+            m.put("skipped", skipped);
             m.put("patches", patches);
             m.put("batches", batches);
             m.put("threads", threads);
             m.put("decodeSeconds", decodeSeconds);
+            m.put("decodeCpuSeconds", decodeCpuSeconds);
+            m.put("endToEndCpuSeconds", endToEndCpuSeconds);
             m.put("sampleCropGraphSeconds", sampleCropGraphSeconds);
             m.put("sampleCropGraphFirstSeconds", sampleCropGraphFirstSeconds);
+            m.put("sampleCropGraphCpuSeconds", sampleCropGraphCpuSeconds);
             m.put("endToEndSeconds", endToEndSeconds);
             m.put("graph100kSeconds", graph100kSeconds);
             m.put("repeats", repeats);
+            m.put("loadAverage", loadAverage);
             return m;
         }
     }
@@ -50,11 +57,11 @@ public final class MixBenchmark {
         this.threads = Math.max(1, threads);
     }
 
-    /** Decodes all images in parallel. */
+    /** Decodes all images in parallel; images the decoder returns null for (unreadable) are left out. */
     public Sample[] decodeAll(int n, IntFunction<Sample> decoder) {
         Sample[] out = new Sample[n];
         Mixer.runParallel(n, threads, i -> out[i] = decoder.apply(i));
-        return out;
+        return Arrays.stream(out).filter(java.util.Objects::nonNull).toArray(Sample[]::new);
     }
 
     /** Samples, crops and builds the graphs of all images, batch by batch; returns the patch count. */
@@ -115,33 +122,58 @@ public final class MixBenchmark {
         // end to end, first: decode + sample + crop + graph from disk (file cache warm after the first)
         List<Double> e2e = new ArrayList<>();
         List<Double> dec = new ArrayList<>();
+        List<Double> decCpu = new ArrayList<>();
+        List<Double> e2eCpu = new ArrayList<>();
         Sample[] samples = null;
         for (int r = 0; r <= repeats; r++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             samples = decodeAll(n, decoder);
+            long c1 = processCpuNanos();
             long t1 = System.nanoTime();
             sampleCropGraph(samples, r);
+            long c2 = processCpuNanos();
             long t2 = System.nanoTime();
             if (r > 0) { // r = 0 is the warm-up
                 dec.add((t1 - t0) / 1e9);
                 e2e.add((t2 - t0) / 1e9);
+                decCpu.add((c1 - c0) / 1e9);
+                e2eCpu.add((c2 - c0) / 1e9);
             }
         }
         List<Double> scg = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         int patches = 0;
         double first = Double.NaN;
         for (int r = 0; r < Math.max(5, repeats); r++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             patches = sampleCropGraph(samples, 1000 + r);
             double s = (System.nanoTime() - t0) / 1e9;
+            long c1 = processCpuNanos();
             if (r == 0) {
                 first = s;
             }
             scg.add(s);
+            if (c0 >= 0 && c1 >= 0) {
+                cpu.add((c1 - c0) / 1e9);
+            }
         }
         int per = sampler.config().imagesPerBatch();
-        return new Result(n, patches, (n + per - 1) / per, threads, median(dec), median(scg), first,
-                median(e2e), graph100k(numClasses), repeats);
+        int images = samples.length;
+        return new Result(images, n - images, patches, (images + per - 1) / per, threads, median(dec),
+                median(decCpu), median(e2eCpu), median(scg),
+                first, median(cpu), median(e2e), graph100k(numClasses), repeats,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** CPU time of the whole process so far, or -1 when the JVM does not tell. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
     }
 
     static double median(List<Double> v) {
