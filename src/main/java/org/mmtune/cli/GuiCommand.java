@@ -19,6 +19,10 @@ public final class GuiCommand implements Callable<Integer> {
             description = "Open each view, write one PNG per view into DIR, then exit.")
     Path snapshotDir;
 
+    @Option(names = "--runs-dir", paramLabel = "DIR",
+            description = "Folder the Train view writes new runs to and the Results view lists (default: ./runs).")
+    Path runsDir;
+
     @Option(names = "--bench",
             description = "Measure the views' interactive speed (resample to visible, graph redraw, "
                     + "grid scrolling), print the figures, then exit.")
@@ -28,6 +32,9 @@ public final class GuiCommand implements Callable<Integer> {
     public Integer call() {
         if (bench && snapshotDir != null) {
             throw new IllegalArgumentException("--bench and --snapshot-dir cannot be combined");
+        }
+        if (runsDir != null) {
+            System.setProperty("mmtune.runsDir", runsDir.toAbsolutePath().toString());
         }
         WorkbenchLauncher.Mode mode = bench ? WorkbenchLauncher.Mode.BENCH
                 : snapshotDir != null ? WorkbenchLauncher.Mode.SNAPSHOT : WorkbenchLauncher.Mode.INTERACTIVE;

@@ -182,7 +182,7 @@ public final class ResultsViewModel {
                         : dsPath + ": dataset not found");
                 return;
             }
-            String s = pickSplit(ds);
+            String s = evalSplit(sel.get(0).dir(), ds);
             split.set(s);
             images.setAll(ds.pairs(s));
             imageIndex.set(-1);
@@ -211,6 +211,21 @@ public final class ResultsViewModel {
             datasets.put(path, ds);
         }
         return ds;
+    }
+
+    /** The split the run evaluated (its config's eval.split, else valSplit), else the dataset's val split. */
+    static String evalSplit(Path runDir, SegmentationDataset ds) {
+        com.fasterxml.jackson.databind.JsonNode cfg = RunSummary.RunConfigInfo.read(runDir).tree();
+        if (cfg != null) {
+            com.fasterxml.jackson.databind.JsonNode eval = cfg.get("eval");
+            for (com.fasterxml.jackson.databind.JsonNode n : new com.fasterxml.jackson.databind.JsonNode[] {
+                    eval == null ? null : eval.get("split"), cfg.get("valSplit")}) {
+                if (n != null && n.isTextual() && ds.hasSplit(n.asText())) {
+                    return n.asText();
+                }
+            }
+        }
+        return pickSplit(ds);
     }
 
     static String pickSplit(SegmentationDataset ds) {
@@ -255,8 +270,14 @@ public final class ResultsViewModel {
         });
     }
 
+    /** {@code <run>/predictions/<id>.png}, the id made file-name safe as the pipeline does. */
     static Path predictionFile(Path runDir, ImagePair pair) {
-        return runDir.resolve("predictions").resolve(pair.id() + ".png");
+        Path dir = runDir.resolve("predictions");
+        Path plain = dir.resolve(pair.id() + ".png");
+        if (Files.isRegularFile(plain)) {
+            return plain;
+        }
+        return dir.resolve(pair.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
     }
 
     private static ImageData readImage(SegmentationDataset ds, ImagePair pair, List<RunSummary> runs)

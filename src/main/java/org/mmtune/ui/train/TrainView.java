@@ -95,6 +95,8 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         embeddingView.setPatchLoader(ref -> patches.load(vm.followedRun(), ref));
         if (!vm.presets().isEmpty()) {
             vm.loadPreset(vm.presets().contains("quick") ? "quick" : vm.presets().get(0));
+        } else {
+            vm.messageProperty().set("No experiment presets found on the class path: load an experiment file");
         }
         vm.detectDevices();
         if (ctx.runDirProperty().get() != null) {

@@ -194,7 +194,7 @@ public final class TrainViewModel {
                 deviceReport.set("DJL: " + gpus + " GPU(s) and the CPU");
             } else {
                 devices.setAll("auto", "cpu");
-                deviceReport.set("DJL: CPU only (no GPU found)");
+                deviceReport.set("DJL: CPU only");
             }
         }, err -> {
             LOG.debug("device detection failed", err);
