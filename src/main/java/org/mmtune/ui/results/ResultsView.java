@@ -127,6 +127,16 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
             }
         });
         vm.refresh();
+        // re-read the runs folder whenever the tab comes to the front (runs finish while it is hidden)
+        parentProperty().addListener((o, a, parent) -> {
+            if (parent != null) {
+                parent.visibleProperty().addListener((o2, was, shown) -> {
+                    if (shown) {
+                        vm.refresh();
+                    }
+                });
+            }
+        });
     }
 
     public ResultsViewModel viewModel() {

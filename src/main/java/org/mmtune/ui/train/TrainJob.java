@@ -32,6 +32,8 @@ final class TrainJob extends Task<RunState> {
     private final Consumer<TrainJob> onStart;
     private volatile TrainProcess process;
     private volatile boolean detached;
+    /** When the child was started (epoch ms), 0 while queued. */
+    volatile long startedAt;
 
     TrainJob(String title, String configJson, Path runDir, String device, Consumer<TrainJob> onStart) {
         this.configJson = configJson;
@@ -61,6 +63,7 @@ final class TrainJob extends Task<RunState> {
             AtomicFiles.writeString(config, configJson);
             updateMessage("starting " + runDir.getFileName());
             p = TrainProcess.start(config, runDir, device, List.of());
+            startedAt = System.currentTimeMillis();
             process = p;
             onStart.accept(this);
             RunFollower follower = new RunFollower(runDir);

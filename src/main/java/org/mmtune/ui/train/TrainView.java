@@ -197,7 +197,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         runRow.setAlignment(Pos.CENTER_LEFT);
 
         jobsView.setId("train-jobs");
-        jobsView.setPrefHeight(190);
+        jobsView.setPrefHeight(150);
         jobsView.setMinHeight(120);
         Label jobsTitle = new Label();
         jobsTitle.textProperty().bind(Bindings.createStringBinding(() -> vm.activeJobsProperty().get() == 0
@@ -205,8 +205,18 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 vm.activeJobsProperty()));
         jobsTitle.setStyle("-fx-font-weight: bold;");
 
+        ListView<TrainViewModel.HistoryEntry> history = new ListView<>(vm.history());
+        history.setId("train-history");
+        history.setPrefHeight(70);
+        history.setMinHeight(50);
+        history.setPlaceholder(new Label("Finished jobs appear here (click one to show it)"));
+        history.getSelectionModel().selectedItemProperty().addListener((o, a, h) -> {
+            if (h != null) {
+                vm.follow(h.runDir());
+            }
+        });
         VBox.setVgrow(sheet.node(), Priority.ALWAYS);
-        VBox box = new VBox(6, top, name, sheet.node(), runsRow, runRow, jobsTitle, jobsView);
+        VBox box = new VBox(6, top, name, sheet.node(), runsRow, runRow, jobsTitle, jobsView, history);
         box.setPadding(new Insets(8));
         box.setPrefWidth(400);
         box.setMinWidth(320);

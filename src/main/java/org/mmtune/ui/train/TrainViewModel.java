@@ -64,6 +64,7 @@ public final class TrainViewModel {
     private final ObjectProperty<EmbeddingSnapshot> embedding = new SimpleObjectProperty<>(this, "embedding");
     private final IntegerProperty updates = new SimpleIntegerProperty(this, "updates", 0);
     private final List<TrainJob> allJobs = new ArrayList<>();
+    private final ObservableList<HistoryEntry> history = FXCollections.observableArrayList();
     private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mmtune-train-queue");
         t.setDaemon(true);
@@ -209,6 +210,19 @@ public final class TrainViewModel {
         return jobs;
     }
 
+    /** A finished job as the history list shows it. */
+    public record HistoryEntry(String text, Path runDir) {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** Finished, failed and cancelled jobs of this session, newest first. */
+    public ObservableList<HistoryEntry> history() {
+        return history;
+    }
+
     /** Every job of this session, including finished ones. */
     public List<TrainJob> allJobs() {
         return List.copyOf(allJobs);
@@ -247,13 +261,18 @@ public final class TrainViewModel {
             if (s == Worker.State.SUCCEEDED || s == Worker.State.FAILED || s == Worker.State.CANCELLED) {
                 activeJobs.set(activeJobs.get() - 1);
                 jobs.remove(job);
+                String took = job.startedAt == 0 ? "" : " after " + TrainJob.formatDuration(
+                        java.time.Duration.ofMillis(System.currentTimeMillis() - job.startedAt));
+                String line;
                 if (s == Worker.State.FAILED) {
-                    message.set(UserMessages.describe(job.getException()));
+                    line = "✗ " + UserMessages.describe(job.getException());
                 } else if (s == Worker.State.SUCCEEDED) {
-                    message.set("Run " + dir.getFileName() + " finished");
+                    line = "✓ " + dir.getFileName() + " finished" + took;
                 } else {
-                    message.set("Run " + dir.getFileName() + " cancelled");
+                    line = "– " + dir.getFileName() + (job.startedAt == 0 ? " dropped from the queue" : " cancelled" + took);
                 }
+                message.set(line.substring(2));
+                history.add(0, new HistoryEntry(line, dir));
                 if (dir.equals(monitor.runDir())) {
                     monitor.pollNow();
                 }
