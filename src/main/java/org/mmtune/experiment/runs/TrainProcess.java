@@ -38,6 +38,20 @@ public final class TrainProcess {
 
     /** The command line that would run {@code mmtune train} with this process's Java and class path. */
     public static List<String> command(Path configFile, Path runDir, String device, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of("train", "--config", configFile.toAbsolutePath().toString(),
+                "--run-dir", runDir.toAbsolutePath().toString()));
+        if (device != null && !device.isBlank()) {
+            args.add("--device");
+            args.add(device);
+        }
+        if (extraArgs != null) {
+            args.addAll(extraArgs);
+        }
+        return cliCommand(args);
+    }
+
+    /** The command line that runs {@code mmtune ARGS...} with this process's Java and class path. */
+    public static List<String> cliCommand(List<String> cliArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-cp");
@@ -54,18 +68,7 @@ public final class TrainProcess {
             }
         }
         cmd.add("org.mmtune.Launcher");
-        cmd.add("train");
-        cmd.add("--config");
-        cmd.add(configFile.toAbsolutePath().toString());
-        cmd.add("--run-dir");
-        cmd.add(runDir.toAbsolutePath().toString());
-        if (device != null && !device.isBlank()) {
-            cmd.add("--device");
-            cmd.add(device);
-        }
-        if (extraArgs != null) {
-            cmd.addAll(extraArgs);
-        }
+        cmd.addAll(cliArgs);
         return cmd;
     }
 
@@ -80,12 +83,23 @@ public final class TrainProcess {
     /** Starts the child; its terminal output goes to a temporary file, read back by {@link #consoleTail}. */
     public static TrainProcess start(Path configFile, Path runDir, String device, List<String> extraArgs)
             throws IOException {
-        List<String> cmd = command(configFile, runDir, device, extraArgs);
+        return start(command(configFile, runDir, device, extraArgs), runDir);
+    }
+
+    /**
+     * Starts any {@code mmtune} command as a child (e.g. {@code predict} for a run's missing predictions);
+     * {@code runDir} is the run it works on.
+     */
+    public static TrainProcess startCli(List<String> cliArgs, Path runDir) throws IOException {
+        return start(cliCommand(cliArgs), runDir);
+    }
+
+    private static TrainProcess start(List<String> cmd, Path runDir) throws IOException {
         Path console = Files.createTempFile("mmtune-train-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(console.toFile());
         pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
-        LOG.info("starting training child: {}", String.join(" ", cmd.subList(3, cmd.size())));
+        LOG.info("starting child: {}", String.join(" ", cmd.subList(3, cmd.size())));
         Process p = pb.start();
         return new TrainProcess(p, runDir, console);
     }

@@ -338,6 +338,13 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         export.setId("results-export-png");
         export.setTooltip(new Tooltip("Save the comparison as shown"));
         export.setOnAction(e -> exportPng());
+        Button predict = new Button("Predict missing");
+        predict.setId("results-predict");
+        predict.setTooltip(new Tooltip("Compute the compared runs' missing predictions with `mmtune predict`"
+                + " from their checkpoints"));
+        predict.setOnAction(e -> vm.predictMissing());
+        predict.disableProperty().bind(vm.busyPredictingProperty().or(Bindings.isEmpty(vm.compared())));
+        predict.setMinWidth(Button.USE_PREF_SIZE);
         Label hint = new Label("wheel zoom · drag pan · double-click fit · ↑↓/PgUp/PgDn image");
         hint.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
         hint.setMinWidth(0);
@@ -351,7 +358,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         }
         HBox bar = new HBox(6, sideBySide, overlay, errors, new javafx.scene.control.Separator(Orientation.VERTICAL),
                 layerLabel, overlayLayer, opacityLabel, opacity, new javafx.scene.control.Separator(Orientation.VERTICAL),
-                export, hint);
+                export, predict, hint);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
 

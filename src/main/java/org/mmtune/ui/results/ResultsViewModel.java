@@ -64,6 +64,8 @@ public final class ResultsViewModel {
     private final ObservableMap<String, double[]> perImageIoU = FXCollections.observableHashMap();
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
     private final IntegerProperty loads = new SimpleIntegerProperty(this, "loads", 0);
+    private final javafx.beans.property.BooleanProperty busyPredicting =
+            new javafx.beans.property.SimpleBooleanProperty(this, "busyPredicting", false);
     private final AtomicInteger generation = new AtomicInteger();
     private final Map<Path, SegmentationDataset> datasets = new ConcurrentHashMap<>();
     private SegmentationDataset openInWorkbench;
@@ -335,6 +337,71 @@ public final class ResultsViewModel {
                 perImageIoU.putAll(map);
             }
         }, err -> LOG.debug("per-image IoU failed", err));
+    }
+
+    /** Images of the split that the compared runs have no prediction for (run → images). */
+    public Map<RunSummary, List<ImagePair>> missingPredictions() {
+        Map<RunSummary, List<ImagePair>> out = new java.util.LinkedHashMap<>();
+        for (RunSummary r : compared) {
+            List<ImagePair> missing = images.stream().filter(p -> !Files.isRegularFile(predictionFile(r.dir(), p)))
+                    .toList();
+            if (!missing.isEmpty() && Files.isDirectory(r.dir().resolve("checkpoints"))) {
+                out.put(r, missing);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Computes the missing predictions of the compared runs with the pipeline's {@code mmtune predict} (as a
+     * child process, one per run, into {@code <run>/predictions}), then shows them.
+     */
+    public void predictMissing() {
+        Map<RunSummary, List<ImagePair>> todo = missingPredictions();
+        if (todo.isEmpty()) {
+            message.set("Every compared run with a checkpoint already has its predictions");
+            return;
+        }
+        busyPredicting.set(true);
+        message.set("Predicting " + todo.values().stream().mapToInt(List::size).sum() + " image(s) for "
+                + todo.size() + " run(s)…");
+        Background.run("predict missing", () -> {
+            List<String> failures = new ArrayList<>();
+            for (Map.Entry<RunSummary, List<ImagePair>> e : todo.entrySet()) {
+                Path dir = e.getKey().dir();
+                List<String> args = new ArrayList<>(List.of("predict", "--run", dir.toString()));
+                e.getValue().forEach(p -> args.add(p.image().toAbsolutePath().toString()));
+                args.add("--out");
+                args.add(dir.resolve("predictions").toString());
+                org.mmtune.experiment.runs.TrainProcess child =
+                        org.mmtune.experiment.runs.TrainProcess.startCli(args, dir);
+                try {
+                    child.waitFor(Long.MAX_VALUE);
+                    int code = child.exitCode().orElse(-1);
+                    if (code != 0) {
+                        List<String> tail = child.consoleTail(1);
+                        failures.add(e.getKey().name() + ": " + (tail.isEmpty() ? "exit code " + code : tail.get(0)));
+                    }
+                } finally {
+                    if (child.isAlive()) {
+                        child.destroyTree(5000);
+                    }
+                    child.cleanup();
+                }
+            }
+            return failures;
+        }, failures -> {
+            busyPredicting.set(false);
+            message.set(failures.isEmpty() ? "Predictions computed" : "predict failed: " + String.join("; ", failures));
+            compare(List.copyOf(compared));
+        }, err -> {
+            busyPredicting.set(false);
+            message.set("predict failed: " + UserMessages.describe(err));
+        });
+    }
+
+    public javafx.beans.property.BooleanProperty busyPredictingProperty() {
+        return busyPredicting;
     }
 
     /** Deletes a run folder (in the background) and refreshes the list. */
