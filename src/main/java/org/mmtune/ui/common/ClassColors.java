@@ -10,7 +10,25 @@ public final class ClassColors {
     /** Colour used for void / unknown labels. */
     public static final Color VOID = Color.rgb(40, 40, 40);
 
+    private static final java.util.Map<Color, javafx.scene.layout.Background> BACKGROUNDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, javafx.scene.layout.Border> BORDERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private ClassColors() {
+    }
+
+    /** A plain background in {@code c} (shared instances). */
+    public static javafx.scene.layout.Background background(Color c) {
+        return BACKGROUNDS.computeIfAbsent(c, k -> new javafx.scene.layout.Background(
+                new javafx.scene.layout.BackgroundFill(k, null, null)));
+    }
+
+    /** A solid border of {@code width} in {@code c} (shared instances). */
+    public static javafx.scene.layout.Border border(Color c, double width) {
+        return BORDERS.computeIfAbsent(c + "/" + width, k -> new javafx.scene.layout.Border(
+                new javafx.scene.layout.BorderStroke(c, javafx.scene.layout.BorderStrokeStyle.SOLID, null,
+                        new javafx.scene.layout.BorderWidths(width))));
     }
 
     public static Color fx(ClassInfo c) {

@@ -41,6 +41,7 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
 
     static final int THUMB_W = 112;
     static final int THUMB_H = 84;
+    private static final javafx.scene.paint.Color SELECTED = javafx.scene.paint.Color.rgb(56, 116, 216);
 
     private final DatasetViewModel vm = new DatasetViewModel();
     private final GridView<ImagePair> grid = new GridView<>();
@@ -227,7 +228,7 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
 
         private void style() {
             boolean sel = getItem() != null && getItem() == vm.selectedProperty().get();
-            setStyle(sel ? "-fx-background-color: #3874d8; -fx-text-fill: white;" : "");
+            box.setBackground(sel ? ClassColors.background(SELECTED) : null);
             name.setTextFill(sel ? javafx.scene.paint.Color.WHITE : javafx.scene.paint.Color.BLACK);
         }
     }

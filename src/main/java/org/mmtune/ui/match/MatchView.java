@@ -52,7 +52,9 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
     private final GraphCanvas canvas = new GraphCanvas();
     private final Label stats = new Label();
     private final Label violations = new Label();
-    private final Label hover = new Label(" ");
+    private static final String HINT = "Hover a node for its patch, click it for its triplet; wheel zooms (thumbnails "
+            + "appear when zoomed in), drag pans, double-click fits; N toggles negative edges, L the layout";
+    private final Label hover = new Label(HINT);
     private final Label tripletInfo = new Label("Click a node to see its triplet");
     private final ImageView[] tripletViews = {new ImageView(), new ImageView(), new ImageView()};
     private final Label[] tripletCaptions = {new Label("anchor"), new Label("positive"), new Label("negative")};
@@ -253,7 +255,7 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
     private void hovered(int node) {
         MatchResult r = vm.resultProperty().get();
         if (r == null || node < 0) {
-            hover.setText(" ");
+            hover.setText(HINT);
             return;
         }
         Patch p = r.mix().batch().patch(node);

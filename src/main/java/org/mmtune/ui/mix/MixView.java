@@ -68,6 +68,8 @@ import org.mmtune.ui.common.ZoomPane;
 public final class MixView extends BorderPane implements SnapshotAware, Benchable {
 
     static final int CELL = 76;
+    private static final javafx.scene.effect.DropShadow SELECTED_EFFECT =
+            new javafx.scene.effect.DropShadow(8, Color.BLACK);
 
     private final MixViewModel vm;
     private final WorkbenchContext ctx;
@@ -528,11 +530,12 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
             if (it == null || r == null) {
                 return;
             }
+            // Background/Border objects, not CSS strings: no style parsing while a big grid scrolls
             Color c = ClassColors.fx(r.dataset().classes(), it.patch().label());
             boolean sel = selected.get() != null && selected.get().index() == it.index();
-            box.setStyle("-fx-border-color: " + (sel ? "white" : ClassColors.css(c)) + "; -fx-border-width: 3;"
-                    + " -fx-background-color: " + ClassColors.css(c) + ";"
-                    + (sel ? " -fx-effect: dropshadow(gaussian, black, 8, 0.7, 0, 0);" : ""));
+            box.setBackground(ClassColors.background(c));
+            box.setBorder(ClassColors.border(sel ? Color.WHITE : c, 3));
+            box.setEffect(sel ? SELECTED_EFFECT : null);
         }
     }
 }

@@ -214,12 +214,24 @@ public final class MixViewModel {
             throw new IllegalArgumentException("no image of the batch could be read: " + firstError);
         }
         int[] indices = kept.stream().mapToInt(Integer::intValue).toArray();
-        MixedBatch batch = new Mixer(sampler, Mixer.Crops.BOTH).mix(samples, indices, 0);
+        // RGB crops only: the gray version is their luma (what the pipeline's gray crops hold, up to rounding)
+        MixedBatch batch = new Mixer(sampler, Mixer.Crops.RGB).mix(samples, indices, 0);
         Image[] thumbs = new Image[batch.size()];
+        byte[][] gray = new byte[batch.size()][];
         for (int i = 0; i < thumbs.length; i++) {
             thumbs[i] = thumb(batch.rgb()[i], batch.outSize());
+            gray[i] = luma(batch.rgb()[i]);
         }
-        return new MixResult(ds, split, cfg, batch, pairs, thumbs, (System.nanoTime() - t0) / 1e6, requestedAt);
+        return new MixResult(ds, split, cfg, batch, pairs, gray, thumbs, (System.nanoTime() - t0) / 1e6,
+                requestedAt);
+    }
+
+    static byte[] luma(byte[] rgb) {
+        byte[] g = new byte[rgb.length / 3];
+        for (int i = 0, j = 0; i < g.length; i++, j += 3) {
+            g[i] = (byte) ((299 * (rgb[j] & 0xFF) + 587 * (rgb[j + 1] & 0xFF) + 114 * (rgb[j + 2] & 0xFF) + 500) / 1000);
+        }
+        return g;
     }
 
     /** The RGB crop as an image of at most {@link #THUMB} px (area-averaged when smaller). */
