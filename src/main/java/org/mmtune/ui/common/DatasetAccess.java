@@ -1,7 +1,10 @@
 package org.mmtune.ui.common;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ public final class DatasetAccess {
 
     private static final long BUDGET = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 3);
     private static final LinkedHashMap<Path, Sample> SAMPLES = new LinkedHashMap<>(256, 0.75f, true);
+    private static final Map<Path, CompletableFuture<Sample>> IN_FLIGHT = new HashMap<>();
     private static long bytes;
     private static final AtomicLong WARM_GENERATION = new AtomicLong();
 
@@ -37,17 +41,44 @@ public final class DatasetAccess {
         return DatasetLoader.open(folder);
     }
 
-    /** Decodes a pair (cached by image path). */
+    /** Decodes a pair (cached by image path; concurrent requests for the same pair decode it once). */
     public static Sample read(SegmentationDataset ds, ImagePair pair) throws DatasetException {
+        CompletableFuture<Sample> mine;
+        CompletableFuture<Sample> other;
         synchronized (SAMPLES) {
             Sample s = SAMPLES.get(pair.image());
             if (s != null) {
                 return s;
             }
+            other = IN_FLIGHT.get(pair.image());
+            mine = other == null ? new CompletableFuture<>() : null;
+            if (mine != null) {
+                IN_FLIGHT.put(pair.image(), mine);
+            }
         }
-        Sample s = SampleReader.read(ds, pair);
-        put(pair.image(), s);
-        return s;
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof DatasetException de) {
+                    throw de;
+                }
+                throw e;
+            }
+        }
+        try {
+            Sample s = SampleReader.read(ds, pair);
+            put(pair.image(), s);
+            mine.complete(s);
+            return s;
+        } catch (DatasetException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            synchronized (SAMPLES) {
+                IN_FLIGHT.remove(pair.image());
+            }
+        }
     }
 
     /** The cached sample or null. */
