@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -115,12 +116,22 @@ public final class SyntheticDataset {
             for (int s = 0; s < 2; s++) {
                 Path images = Files.createDirectories(tmp.resolve(splitNames[s]).resolve("images"));
                 Path labels = Files.createDirectories(tmp.resolve(splitNames[s]).resolve("labels"));
-                for (int i = 0; i < counts[s]; i++) {
-                    SceneGenerator.Scene scene = gen.generate(imageSeed(spec.seed(), s, i));
-                    String id = String.format("s%04d", i);
-                    Files.write(images.resolve(id + ".jpg"), encodeJpeg(scene));
-                    Files.write(labels.resolve(id + ".png"), encodeLabelPng(scene));
-                    files += 2;
+                int split = s;
+                // every scene depends only on its own seed: generate and encode in parallel, write in order
+                for (int from = 0; from < counts[s]; from += 32) {
+                    int to = Math.min(counts[s], from + 32);
+                    byte[][][] encoded = new byte[to - from][][];
+                    int first = from;
+                    IntStream.range(from, to).parallel().forEach(i -> {
+                        SceneGenerator.Scene scene = gen.generate(imageSeed(spec.seed(), split, i));
+                        encoded[i - first] = new byte[][] {encodeJpeg(scene), encodeLabelPng(scene)};
+                    });
+                    for (int i = from; i < to; i++) {
+                        String id = String.format("s%04d", i);
+                        Files.write(images.resolve(id + ".jpg"), encoded[i - from][0]);
+                        Files.write(labels.resolve(id + ".png"), encoded[i - from][1]);
+                        files += 2;
+                    }
                 }
             }
             Files.writeString(tmp.resolve(DatasetDescriptor.FILE_NAME), descriptor(spec).toJson());
