@@ -191,6 +191,11 @@ public final class DatasetValidator {
                     : pair.label().toString()));
             String text = colon > 0 ? msg.substring(colon + 2) : msg;
             return new PairCheck(new DatasetProblem(split, kind, file, text), null, 0, null, false);
+        } catch (RuntimeException e) {
+            LOG.debug("unexpected failure reading {}", pair, e);
+            return new PairCheck(new DatasetProblem(split, DatasetProblem.Kind.UNREADABLE,
+                    PairLists.rel(ds.root(), pair.image()), "cannot be read (" + e.getClass().getSimpleName() + ")"),
+                    null, 0, null, false);
         }
     }
 }
