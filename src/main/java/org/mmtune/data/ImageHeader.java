@@ -22,7 +22,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * size and (for PNG) bit depth and colour type. Used to refuse enormous or broken files before any
  * pixel memory is allocated, and to choose how a label image is decoded.
  *
- * @param format       PNG, JPEG, BMP or the ImageIO format name of anything else
+ * @param format       PNG, JPEG, WEBP, BMP or the ImageIO format name of anything else
  * @param width        declared width
  * @param height       declared height
  * @param bitDepth     bits per sample (PNG), 8 otherwise
@@ -128,6 +128,16 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
             if (!contains(tail, Math.max(0, tail.length - TAIL), new byte[] {(byte) 0xFF, (byte) 0xD9})) {
                 throw new DatasetException(name + ": truncated JPEG (no end-of-image marker)");
             }
+        } else if (head.length >= 12 && "RIFF".equals(new String(head, 0, 4, StandardCharsets.US_ASCII))
+                && "WEBP".equals(new String(head, 8, 4, StandardCharsets.US_ASCII))) {
+            long declared = (le32(head, 4) & 0xFFFFFFFFL) + 8;
+            if (declared > size) {
+                throw new DatasetException(name + ": truncated WebP (" + size + " of " + declared + " bytes)");
+            }
+            if (head.length < 30) {
+                throw new DatasetException(name + ": corrupt WebP (header too short)");
+            }
+            h = parseWebp(name, head);
         } else if (head.length >= 26 && head[0] == 'B' && head[1] == 'M') {
             int w = le32(head, 18);
             int hh = Math.abs(le32(head, 22));
@@ -197,6 +207,26 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
         }
         throw new DatasetException(name + (whole ? ": corrupt or truncated JPEG (no frame header)"
                 : ": JPEG frame header not found in the first MB"));
+    }
+
+    private static ImageHeader parseWebp(String name, byte[] b) throws DatasetException {
+        String chunk = new String(b, 12, 4, StandardCharsets.US_ASCII);
+        switch (chunk) {
+            case "VP8 " -> {
+                return new ImageHeader("WEBP", (b[26] & 0xFF | (b[27] & 0xFF) << 8) & 0x3FFF,
+                        (b[28] & 0xFF | (b[29] & 0xFF) << 8) & 0x3FFF, 8, -1);
+            }
+            case "VP8L" -> {
+                int bits = le32(b, 21);
+                return new ImageHeader("WEBP", (bits & 0x3FFF) + 1, ((bits >>> 14) & 0x3FFF) + 1, 8, -1);
+            }
+            case "VP8X" -> {
+                int w = (b[24] & 0xFF | (b[25] & 0xFF) << 8 | (b[26] & 0xFF) << 16) + 1;
+                int h = (b[27] & 0xFF | (b[28] & 0xFF) << 8 | (b[29] & 0xFF) << 16) + 1;
+                return new ImageHeader("WEBP", w, h, 8, -1);
+            }
+            default -> throw new DatasetException(name + ": corrupt WebP (chunk '" + chunk + "')");
+        }
     }
 
     private static ImageHeader parseOther(String name, byte[] head, boolean whole) throws DatasetException {

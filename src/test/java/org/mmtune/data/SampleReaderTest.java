@@ -141,6 +141,29 @@ class SampleReaderTest {
     }
 
     @Test
+    void webpImagesAreReadAndTheirHeaderChecked() throws Exception {
+        byte[] webp;
+        try (org.bytedeco.opencv.opencv_core.Mat m = new org.bytedeco.opencv.opencv_core.Mat(12, 16,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(200, 100, 50, 0));
+             org.bytedeco.javacpp.BytePointer buf = new org.bytedeco.javacpp.BytePointer()) {
+            assertThat(org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".webp", m, buf)).isTrue();
+            webp = new byte[(int) buf.limit()];
+            buf.get(webp);
+        }
+        Path file = Files.write(dir.resolve("w.webp"), webp);
+        ImageHeader h = ImageHeader.read(file);
+        assertThat(h.format()).isEqualTo("WEBP");
+        assertThat(h.width()).isEqualTo(16);
+        assertThat(h.height()).isEqualTo(12);
+        Sample s = SampleReader.read(ds, pair(file, goodLabel()));
+        assertThat(s.rgb()[0] & 0xFF).isBetween(40, 60);   // R of BGR (200, 100, 50)
+        assertThat(s.rgb()[2] & 0xFF).isBetween(190, 210);
+        Path cut = Files.write(dir.resolve("cut.webp"), Arrays.copyOf(webp, webp.length - 10));
+        assertThatThrownBy(() -> SampleReader.read(ds, pair(cut, goodLabel())))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("cut.webp").hasMessageContaining("truncated");
+    }
+
+    @Test
     void threadSafe() throws Exception {
         List<ImagePair> pairs = new ArrayList<>(ds.pairs("train"));
         pairs.addAll(ds.pairs("val"));
