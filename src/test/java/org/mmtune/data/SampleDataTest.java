@@ -53,6 +53,21 @@ class SampleDataTest {
     }
 
     @Test
+    void generatingTwiceGivesTheSameBytesAndAnotherSeedOtherBytes() throws Exception {
+        SyntheticDataset.Spec spec = new SyntheticDataset.Spec(99, 3, 2, 96, 64);
+        SyntheticDataset.write(dir.resolve("a"), spec, false);
+        SyntheticDataset.write(dir.resolve("b"), spec, false);
+        SyntheticDataset.write(dir.resolve("c"), new SyntheticDataset.Spec(100, 3, 2, 96, 64), false);
+        List<Path> files = files(dir.resolve("a"));
+        assertThat(files).hasSize(11).isEqualTo(files(dir.resolve("b")));
+        for (Path rel : files) {
+            assertThat(Files.readAllBytes(dir.resolve("b").resolve(rel))).isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(rel)));
+        }
+        Path img = Path.of("train/images/s0000.jpg");
+        assertThat(Files.readAllBytes(dir.resolve("c").resolve(img))).isNotEqualTo(Files.readAllBytes(dir.resolve("a").resolve(img)));
+    }
+
+    @Test
     void differentSeedsDifferAndTheSameSeedRepeats() {
         SceneGenerator g = new SceneGenerator(64, 48);
         assertThat(g.generate(1).rgb()).isEqualTo(g.generate(1).rgb());
