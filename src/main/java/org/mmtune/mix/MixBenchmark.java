@@ -64,32 +64,24 @@ public final class MixBenchmark {
         return Arrays.stream(out).filter(java.util.Objects::nonNull).toArray(Sample[]::new);
     }
 
-    /** Samples, crops and builds the graphs of all images, batch by batch; returns the patch count. */
+    /**
+     * Samples, crops and builds the graphs of all images, batch by batch (consecutive runs of
+     * {@code imagesPerBatch} images, each mixed in parallel over its images); returns the patch count.
+     */
     public int sampleCropGraph(Sample[] samples, long batchSeed) {
         int per = sampler.config().imagesPerBatch();
         int total = 0;
         int n = samples.length;
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
-        }
-        // one parallel pass over all images, then a graph per batch of consecutive images
-        MixedBatch mixed = mixer.mix(Arrays.asList(samples), all, batchSeed, threads);
-        List<Patch> patches = mixed.patches();
-        int start = 0;
         for (int b = 0; b * per < n; b++) {
-            int endImage = Math.min(n, (b + 1) * per);
-            int end = start;
-            while (end < patches.size() && patches.get(end).imageIndex() < endImage) {
-                end++;
+            int lo = b * per;
+            int hi = Math.min(n, lo + per);
+            int[] idx = new int[hi - lo];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = lo + i;
             }
-            int[] labels = new int[end - start];
-            for (int i = start; i < end; i++) {
-                labels[i - start] = patches.get(i).label();
-            }
-            MatchGraph g = GraphBuilder.classwise(labels, batchSeed * 31 + b);
+            MixedBatch mixed = mixer.mix(Arrays.asList(samples).subList(lo, hi), idx, batchSeed, threads);
+            MatchGraph g = GraphBuilder.classwise(mixed.labels(), batchSeed * 31 + b);
             total += g.size();
-            start = end;
         }
         return total;
     }
