@@ -25,17 +25,18 @@ final class EngineStatus {
             return;
         }
         ctx.engineStateProperty().set("PyTorch: loading…");
+        long t0 = System.nanoTime();
         Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
             try {
                 Engine engine = Engine.getEngine("PyTorch");
                 String version = engine.getVersion();
                 int gpus = engine.getGpuCount();
                 String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU";
+                // time since the window opened (another view may have started the load first)
                 double s = (System.nanoTime() - t0) / 1e9;
                 LOG.info("PyTorch {} loaded in {} s, {} GPU(s)", version, String.format("%.1f", s), gpus);
                 Background.runFx(() -> {
-                    ctx.engineStateProperty().set(String.format("PyTorch %s ready (%.1f s)", version, s));
+                    ctx.engineStateProperty().set("PyTorch " + version + " ready");
                     ctx.deviceProperty().set(device);
                     ctx.engineReadyProperty().set(true);
                 });

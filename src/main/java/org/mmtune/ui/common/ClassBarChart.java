@@ -47,6 +47,8 @@ public final class ClassBarChart {
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setBackgroundPaint(java.awt.Color.WHITE);
         plot.setRangeGridlinePaint(new java.awt.Color(220, 220, 220));
+        plot.setNoDataMessage("computing …");
+        plot.setNoDataMessageFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 12), plot, false);
         chart.setBackgroundPaint(java.awt.Color.WHITE);
         viewer = new ChartViewer(chart);
@@ -65,6 +67,12 @@ public final class ClassBarChart {
         for (int i = 0; i < classes.size() && i < values.length; i++) {
             data.addValue(values[i], "value", classes.get(i).name());
         }
+    }
+
+    /** Removes the bars; the chart shows {@code message} instead. */
+    public void clear(String message) {
+        ((CategoryPlot) chart.getPlot()).setNoDataMessage(message);
+        data.clear();
     }
 
     public void setTitle(String title) {

@@ -127,8 +127,10 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
         freqNote.setStyle("-fx-font-size: 10px; -fx-text-fill: #555;");
         vm.frequenciesProperty().addListener((o, a, f) -> {
             SegmentationDataset ds = vm.datasetProperty().get();
-            if (ds != null) {
-                chart.setValues(ds.classes(), f == null ? new double[ds.numClasses()] : f);
+            if (ds != null && f != null) {
+                chart.setValues(ds.classes(), f);
+            } else {
+                chart.clear("computing …");
             }
         });
         chart.node().setPrefHeight(260);
@@ -167,7 +169,7 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
         if (ds == null) {
             return;
         }
-        chart.setValues(ds.classes(), new double[ds.numClasses()]);
+        chart.clear("computing …");
         for (ClassInfo c : ds.classes()) {
             CheckBox box = new CheckBox(c.name());
             box.setId("legend-" + c.index());

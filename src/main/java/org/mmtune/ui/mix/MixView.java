@@ -322,7 +322,7 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         PatchItem was = selected.get();
         refreshItems();
         if (r == null) {
-            chart.setValues(List.of(), new double[0]);
+            chart.clear("sampling …");
             return;
         }
         double[] counts = new double[r.dataset().numClasses()];
