@@ -43,6 +43,12 @@ public final class Images {
      */
     public static WritableImage labelOverlay(byte[] labels, int width, int height, List<ClassInfo> classes,
                                              boolean[] shown) {
+        return labelOverlay(labels, width, height, classes, shown, false);
+    }
+
+    /** Like {@link #labelOverlay(byte[], int, int, List, boolean[])}; {@code outlines} paints class borders white. */
+    public static WritableImage labelOverlay(byte[] labels, int width, int height, List<ClassInfo> classes,
+                                             boolean[] shown, boolean outlines) {
         int[] lut = new int[256];
         for (ClassInfo c : classes) {
             if (c.index() >= 0 && c.index() < 256 && (shown == null || c.index() >= shown.length || shown[c.index()])) {
@@ -52,6 +58,19 @@ public final class Images {
         int[] argb = new int[width * height];
         for (int i = 0; i < argb.length; i++) {
             argb[i] = lut[labels[i] & 0xFF];
+        }
+        if (outlines) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int i = y * width + x;
+                    int l = labels[i];
+                    if ((x + 1 < width && labels[i + 1] != l) || (y + 1 < height && labels[i + width] != l)) {
+                        if (lut[l & 0xFF] != 0) {
+                            argb[i] = 0xFFFFFFFF;
+                        }
+                    }
+                }
+            }
         }
         return argb(argb, width, height);
     }

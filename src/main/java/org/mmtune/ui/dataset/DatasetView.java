@@ -104,7 +104,11 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
         fit.setTooltip(new Tooltip("Fit the image (or double-click it); wheel zooms, drag pans"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox imageBar = new HBox(8, info, spacer, hover, new Label("Overlay"), opacity, fit);
+        CheckBox outlines = new CheckBox("outlines");
+        outlines.setId("overlay-outlines");
+        outlines.selectedProperty().bindBidirectional(vm.outlinesProperty());
+        outlines.setTooltip(new Tooltip("Draw the borders between classes in white"));
+        HBox imageBar = new HBox(8, info, spacer, hover, new Label("Overlay"), opacity, outlines, fit);
         imageBar.setAlignment(Pos.CENTER_LEFT);
         imageBar.setPadding(new Insets(6));
         BorderPane centre = new BorderPane(zoom);

@@ -37,6 +37,7 @@ public final class DatasetViewModel {
     private final ObjectProperty<Image> image = new SimpleObjectProperty<>();
     private final ObjectProperty<Image> overlay = new SimpleObjectProperty<>();
     private final DoubleProperty overlayOpacity = new SimpleDoubleProperty(0.5);
+    private final BooleanProperty outlines = new SimpleBooleanProperty(true);
     private final ObservableList<BooleanProperty> classShown = FXCollections.observableArrayList();
     private final ObjectProperty<double[]> frequencies = new SimpleObjectProperty<>();
     private final StringProperty frequencyNote = new SimpleStringProperty("");
@@ -54,6 +55,7 @@ public final class DatasetViewModel {
     public DatasetViewModel() {
         split.addListener((o, a, s) -> splitChanged());
         selected.addListener((o, a, p) -> loadSelected());
+        outlines.addListener((o, a, b) -> rebuildOverlay());
     }
 
     public ObjectProperty<SegmentationDataset> datasetProperty() { return dataset; }
@@ -65,6 +67,8 @@ public final class DatasetViewModel {
     public ObjectProperty<Image> imageProperty() { return image; }
     public ObjectProperty<Image> overlayProperty() { return overlay; }
     public DoubleProperty overlayOpacityProperty() { return overlayOpacity; }
+    /** Whether class borders are drawn white on top of the filled overlay. */
+    public BooleanProperty outlinesProperty() { return outlines; }
     public ObservableList<BooleanProperty> classShown() { return classShown; }
     public ObjectProperty<double[]> frequenciesProperty() { return frequencies; }
     public StringProperty frequencyNoteProperty() { return frequencyNote; }
@@ -178,7 +182,7 @@ public final class DatasetViewModel {
         Background.run("read " + p.id(), () -> {
             Sample s = DatasetAccess.read(ds, p);
             return new Object[] {s, Images.rgb(s.rgb(), s.width(), s.height()),
-                Images.labelOverlay(s.labels(), s.width(), s.height(), ds.classes(), shownMask())};
+                Images.labelOverlay(s.labels(), s.width(), s.height(), ds.classes(), shownMask(), outlines.get())};
         }, r -> {
             if (gen != imageGeneration) {
                 return;
@@ -210,7 +214,8 @@ public final class DatasetViewModel {
         Sample s = sample.get();
         SegmentationDataset ds = dataset.get();
         if (s != null && ds != null) {
-            overlay.set(Images.labelOverlay(s.labels(), s.width(), s.height(), ds.classes(), shownMask()));
+            overlay.set(Images.labelOverlay(s.labels(), s.width(), s.height(), ds.classes(), shownMask(),
+                    outlines.get()));
         }
     }
 

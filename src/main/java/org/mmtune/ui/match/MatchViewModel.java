@@ -141,7 +141,7 @@ public final class MatchViewModel {
         long t0 = System.nanoTime();
         var batch = m.batch();
         int[] labels = batch.labels();
-        float[][] emb = Embeddings.descriptors(m.gray(), batch.outSize());
+        float[][] emb = Embeddings.descriptors(m.gray(), m.previewSize());
         MatchGraph g = GraphBuilder.build(s, labels, m.config().seed(), emb, semiHard);
         int[][] pos = g.positiveEdges();
         int[][] neg = g.negativeEdges();

@@ -15,11 +15,12 @@ import org.mmtune.mix.MixedBatch;
  * @param config      the sampler settings
  * @param batch       patches and crops (gray and RGB)
  * @param pairs       the split's pairs (patch.imageIndex() indexes this list)
- * @param gray        gray (BT.601 luma) version of each RGB crop, {@code outSize²} bytes
- * @param thumbs      one display image per patch (RGB crop, at most {@value MixViewModel#THUMB} px)
+ * @param previewSize side of the previews
+ * @param gray        gray (BT.601 luma) preview of each patch, {@code previewSize²} bytes
+ * @param thumbs      RGB preview of each patch (see {@link PatchPreview})
  * @param sampleMs    time to decode, sample and crop
  * @param requestedAt System.nanoTime() of the change that asked for it
  */
 public record MixResult(SegmentationDataset dataset, String split, MixConfig config, MixedBatch batch,
-                        List<ImagePair> pairs, byte[][] gray, Image[] thumbs, double sampleMs, long requestedAt) {
+                        List<ImagePair> pairs, int previewSize, byte[][] gray, Image[] thumbs, double sampleMs, long requestedAt) {
 }

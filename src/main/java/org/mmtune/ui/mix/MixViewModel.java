@@ -42,8 +42,8 @@ import org.mmtune.ui.common.Images;
  */
 public final class MixViewModel {
 
-    /** Largest side of the display image of a patch. */
-    static final int THUMB = 96;
+    /** Side of the patch previews (or the output size when smaller). */
+    static final int PREVIEW = 64;
 
     private final ObjectProperty<SegmentationDataset> dataset = new SimpleObjectProperty<>();
     private final ObservableList<String> splits = FXCollections.observableArrayList();
@@ -214,15 +214,22 @@ public final class MixViewModel {
             throw new IllegalArgumentException("no image of the batch could be read: " + firstError);
         }
         int[] indices = kept.stream().mapToInt(Integer::intValue).toArray();
-        // RGB crops only: the gray version is their luma (what the pipeline's gray crops hold, up to rounding)
-        MixedBatch batch = new Mixer(sampler, Mixer.Crops.RGB).mix(samples, indices, 0);
+        // sampling as the pipeline does it; crops as previews cut at display size (see PatchPreview)
+        MixedBatch batch = new Mixer(sampler, Mixer.Crops.NONE).mix(samples, indices, 0);
+        int t = Math.min(PREVIEW, cfg.outSize());
         Image[] thumbs = new Image[batch.size()];
         byte[][] gray = new byte[batch.size()][];
-        for (int i = 0; i < thumbs.length; i++) {
-            thumbs[i] = thumb(batch.rgb()[i], batch.outSize());
-            gray[i] = luma(batch.rgb()[i]);
+        java.util.Map<Integer, Sample> byIndex = new java.util.HashMap<>();
+        for (int i = 0; i < indices.length; i++) {
+            byIndex.put(indices[i], samples.get(i));
         }
-        return new MixResult(ds, split, cfg, batch, pairs, gray, thumbs, (System.nanoTime() - t0) / 1e6,
+        java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+            var p = batch.patch(i);
+            byte[] rgb = PatchPreview.rgb(byIndex.get(p.imageIndex()), p, t);
+            thumbs[i] = Images.rgb(rgb, t, t);
+            gray[i] = luma(rgb);
+        });
+        return new MixResult(ds, split, cfg, batch, pairs, t, gray, thumbs, (System.nanoTime() - t0) / 1e6,
                 requestedAt);
     }
 
@@ -234,37 +241,6 @@ public final class MixViewModel {
         return g;
     }
 
-    /** The RGB crop as an image of at most {@link #THUMB} px (area-averaged when smaller). */
-    static Image thumb(byte[] rgb, int size) {
-        if (size <= THUMB) {
-            return Images.rgb(rgb, size, size);
-        }
-        int f = (int) Math.ceil(size / (double) THUMB);
-        int s = size / f;
-        byte[] out = new byte[3 * s * s];
-        int area = f * f;
-        for (int y = 0; y < s; y++) {
-            for (int x = 0; x < s; x++) {
-                int r = 0;
-                int g = 0;
-                int b = 0;
-                for (int dy = 0; dy < f; dy++) {
-                    int row = ((y * f + dy) * size + x * f) * 3;
-                    for (int dx = 0; dx < f; dx++) {
-                        r += rgb[row + 3 * dx] & 0xFF;
-                        g += rgb[row + 3 * dx + 1] & 0xFF;
-                        b += rgb[row + 3 * dx + 2] & 0xFF;
-                    }
-                }
-                int o = 3 * (y * s + x);
-                out[o] = (byte) (r / area);
-                out[o + 1] = (byte) (g / area);
-                out[o + 2] = (byte) (b / area);
-            }
-        }
-        return Images.rgb(out, s, s);
-    }
-
     private static String describe(MixResult r) {
         MixedBatch b = r.batch();
         double size = 0;
@@ -274,7 +250,8 @@ public final class MixViewModel {
             purity += p.purity();
         }
         int n = Math.max(1, b.size());
-        return String.format("%d patches from %d images · mean side %.0f px · mean purity %.2f · sampled in %.0f ms",
-                b.size(), b.imageIndices().length, size / n, purity / n, r.sampleMs());
+        return String.format("%d patches from %d images · mean side %.0f px · mean purity %.2f · sampled in %.0f ms"
+                + " · shown as %d px previews of the %d px crops", b.size(), b.imageIndices().length, size / n,
+                purity / n, r.sampleMs(), r.previewSize(), r.config().outSize());
     }
 }
