@@ -56,6 +56,11 @@ public class MmtuneApp extends Application {
             });
         }
         stage.show();
+        if (!automatic) {
+            wb.applyCss();
+            wb.layout();
+            settings.restoreDividers(wb);
+        }
         EngineStatus.loadInBackground(ctx);
 
         Optional<Path> dataset = initialDataset(settings, automatic);

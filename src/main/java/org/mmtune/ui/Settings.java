@@ -87,15 +87,48 @@ final class Settings {
             prefs.putDouble("window.h", stage.getHeight());
         }
         prefs.putInt("window.tab", tab);
+        if (stage.getScene() != null) {
+            saveDividers(stage.getScene().getRoot());
+        }
         flush();
     }
 
-    double divider(String key, double fallback) {
-        return prefs.getDouble("divider." + key, fallback);
+    /** Saves the divider positions of every split pane with an id under {@code root}. */
+    void saveDividers(javafx.scene.Node root) {
+        for (javafx.scene.Node n : root.lookupAll(".split-pane")) {
+            if (n instanceof javafx.scene.control.SplitPane sp && sp.getId() != null) {
+                double[] d = sp.getDividerPositions();
+                StringBuilder sb = new StringBuilder();
+                for (double v : d) {
+                    sb.append(sb.length() == 0 ? "" : ",").append(v);
+                }
+                prefs.put("divider." + sp.getId(), sb.toString());
+            }
+        }
     }
 
-    void saveDivider(String key, double value) {
-        prefs.putDouble("divider." + key, value);
+    /** Restores the divider positions saved by {@link #saveDividers}. */
+    void restoreDividers(javafx.scene.Node root) {
+        for (javafx.scene.Node n : root.lookupAll(".split-pane")) {
+            if (n instanceof javafx.scene.control.SplitPane sp && sp.getId() != null) {
+                String v = prefs.get("divider." + sp.getId(), null);
+                if (v == null) {
+                    continue;
+                }
+                try {
+                    String[] parts = v.split(",");
+                    double[] d = new double[parts.length];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = Double.parseDouble(parts[i]);
+                    }
+                    if (d.length == sp.getDividers().size()) {
+                        sp.setDividerPositions(d);
+                    }
+                } catch (NumberFormatException e) {
+                    LOG.debug("bad divider preference {}", v, e);
+                }
+            }
+        }
     }
 
     private void flush() {

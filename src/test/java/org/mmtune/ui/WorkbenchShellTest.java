@@ -30,6 +30,7 @@ class WorkbenchShellTest {
 
     private WorkbenchContext ctx;
     private Workbench wb;
+    private Stage stage;
 
     @BeforeAll
     static void noEngine() {
@@ -40,6 +41,7 @@ class WorkbenchShellTest {
 
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         ctx = new WorkbenchContext();
         wb = new Workbench(ctx, new Settings(), WorkbenchViews.all());
         stage.setScene(new Scene(wb, 1260, 760));
@@ -82,5 +84,27 @@ class WorkbenchShellTest {
                 .release(javafx.scene.input.KeyCode.DIGIT2, javafx.scene.input.KeyCode.CONTROL);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(tabs.getSelectionModel().getSelectedItem().getText()).isEqualTo("Mix");
+    }
+
+    @Test
+    void remembersRecentDatasetsAndTheWindowLayout(FxRobot robot, @org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        java.util.prefs.Preferences node = java.util.prefs.Preferences.userRoot().node("org/mmtune/workbench-test-layout");
+        try {
+            Settings settings = new Settings(node);
+            settings.addRecent(tmp);
+            assertThat(settings.recentDatasets()).first().isEqualTo(tmp.toAbsolutePath().normalize());
+            javafx.scene.control.SplitPane split = robot.lookup("#mix-split").queryAs(javafx.scene.control.SplitPane.class);
+            robot.interact(() -> {
+                split.setDividerPositions(0.3, 0.7);
+                settings.saveWindow(stage, 2);
+                split.setDividerPositions(0.1, 0.9);
+                settings.restoreDividers(wb);
+            });
+            assertThat(split.getDividerPositions()[0]).isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(settings.lastTab()).isEqualTo(2);
+        } finally {
+            node.removeNode();
+        }
     }
 }

@@ -147,6 +147,7 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
         right.setMinWidth(240);
 
         SplitPane split3 = new SplitPane(left, centre, right);
+        split3.setId("dataset-split");
         split3.setOrientation(Orientation.HORIZONTAL);
         split3.setDividerPositions(0.2, 0.74);
         SplitPane.setResizableWithParent(left, false);

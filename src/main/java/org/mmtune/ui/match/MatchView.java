@@ -89,6 +89,7 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         side.setFitToWidth(true);
         side.setMinWidth(300);
         SplitPane split = new SplitPane(graphPane, side);
+        split.setId("match-split");
         split.setDividerPositions(0.72);
         SplitPane.setResizableWithParent(side, false);
         setCenter(split);

@@ -152,6 +152,7 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         sourcePane.setTop(sourceInfo);
         chart.node().setPrefHeight(240);
         SplitPane right = new SplitPane(sourcePane, chart.node());
+        right.setId("mix-right-split");
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.6);
 
@@ -159,6 +160,7 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         formScroll.setFitToWidth(true);
         formScroll.setMinWidth(270);
         SplitPane main = new SplitPane(formScroll, centre, right);
+        main.setId("mix-split");
         main.setDividerPositions(0.2, 0.66);
         SplitPane.setResizableWithParent(formScroll, false);
         setCenter(main);
