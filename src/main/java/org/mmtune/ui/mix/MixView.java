@@ -140,6 +140,8 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         message.setId("mix-message");
         message.textProperty().bind(vm.messageProperty());
         message.setPadding(new Insets(2, 6, 4, 6));
+        message.setWrapText(true);
+        message.setMinHeight(Region.USE_PREF_SIZE);
         hover.setPadding(new Insets(2, 6, 0, 6));
         BorderPane centre = new BorderPane(grid);
         centre.setTop(gridBar);
