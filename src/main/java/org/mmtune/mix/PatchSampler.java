@@ -391,6 +391,9 @@ public final class PatchSampler {
 
         /** A pixel index, or -1 when the image has no wanted pixel. */
         int pick(SplittableRandom rng) {
+            if (labels.length == 0) {
+                return -1;
+            }
             if (list == null) {
                 for (int t = 0; t < REJECTION_TRIES; t++) {
                     int p = rng.nextInt(labels.length);

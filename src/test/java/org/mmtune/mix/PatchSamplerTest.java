@@ -99,6 +99,7 @@ class PatchSamplerTest {
         List<Patch> p = sampler.sample(bgOnly, 0, 0);
         assertThat(p).hasSize(10).allMatch(x -> x.label() == 0);
         assertThat(sampler.sample(voidOnly, 0, 0)).isEmpty();
+        assertThat(sampler.sample(new Sample("empty", 0, 0, new byte[0], new byte[0], VOID), 0, 0)).isEmpty();
         // background present but no background pixels: the quota goes to the foreground
         Sample fgOnly = TestImages.of("fg", 100, 100, (x, y) -> 1 + x / 50);
         assertThat(sampler.sample(fgOnly, 0, 0)).hasSize(10).allMatch(x -> x.label() > 0);
