@@ -40,7 +40,11 @@ public final class GuiCommand implements Callable<Integer> {
                 : snapshotDir != null ? WorkbenchLauncher.Mode.SNAPSHOT : WorkbenchLauncher.Mode.INTERACTIVE;
         int code = WorkbenchLauncher.launch(dataset, snapshotDir, mode);
         for (String line : WorkbenchLauncher.report()) {
-            System.out.println(line);
+            if (line.startsWith("error: ")) {
+                System.err.println("mmtune: " + line.substring("error: ".length()));
+            } else {
+                System.out.println(line);
+            }
         }
         return code;
     }
