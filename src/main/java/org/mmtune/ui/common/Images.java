@@ -20,11 +20,18 @@ public final class Images {
 
     /** Interleaved RGB bytes ({@code 3*w*h}) to an image. */
     public static WritableImage rgb(byte[] rgb, int width, int height) {
-        int[] argb = new int[width * height];
-        for (int i = 0, j = 0; i < argb.length; i++, j += 3) {
-            argb[i] = 0xFF000000 | (rgb[j] & 0xFF) << 16 | (rgb[j + 1] & 0xFF) << 8 | (rgb[j + 2] & 0xFF);
+        // opaque pixels in the toolkit's native BGRA (premultiplied = plain when opaque): no conversion later
+        int n = width * height;
+        byte[] bgra = new byte[4 * n];
+        for (int i = 0, j = 0, k = 0; i < n; i++, j += 3, k += 4) {
+            bgra[k] = rgb[j + 2];
+            bgra[k + 1] = rgb[j + 1];
+            bgra[k + 2] = rgb[j];
+            bgra[k + 3] = (byte) 0xFF;
         }
-        return argb(argb, width, height);
+        WritableImage img = new WritableImage(width, height);
+        img.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getByteBgraPreInstance(), bgra, 0, 4 * width);
+        return img;
     }
 
     /** One gray byte per pixel to an image. */
