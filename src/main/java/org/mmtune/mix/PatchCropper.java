@@ -30,8 +30,11 @@ public final class PatchCropper {
 
     private final int outSize;
 
-    /** Per-thread native buffers, reused from image to image. */
-    private final ThreadLocal<Buffers> buffers;
+    /**
+     * Per-thread native buffers, shared by all croppers and reused from image to image, so that
+     * creating croppers (e.g. at every live resample) does not leave native memory to the GC.
+     */
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private static final class Buffers {
         final Mat rgb = new Mat();
@@ -41,19 +44,24 @@ public final class PatchCropper {
         final Mat gray = new Mat();
         final Mat roi = new Mat();
         final Mat padded = new Mat();
-        final Mat outGray;
-        final Mat outRgb;
-        final BytePointer outGrayData;
-        final BytePointer outRgbData;
+        final Mat outGray = new Mat();
+        final Mat outRgb = new Mat();
+        BytePointer outGrayData;
+        BytePointer outRgbData;
+        int outSize = -1;
         final Scalar zero = new Scalar(0.0);
-        final Size size;
+        final Size size = new Size();
 
-        Buffers(int outSize) {
-            outGray = new Mat(outSize, outSize, CV_8UC1);
-            outRgb = new Mat(outSize, outSize, CV_8UC3);
-            outGrayData = outGray.data();
-            outRgbData = outRgb.data();
-            size = new Size(outSize, outSize);
+        /** Sizes the output buffers (kept while the output size stays the same). */
+        void output(int side) {
+            if (side != outSize) {
+                outGray.create(side, side, CV_8UC1);
+                outRgb.create(side, side, CV_8UC3);
+                outGrayData = outGray.data();
+                outRgbData = outRgb.data();
+                size.width(side).height(side);
+                outSize = side;
+            }
         }
 
         void load(Sample s) {
@@ -73,7 +81,6 @@ public final class PatchCropper {
                     + " (got " + outSize + ")");
         }
         this.outSize = outSize;
-        this.buffers = ThreadLocal.withInitial(() -> new Buffers(outSize));
     }
 
     public int outSize() {
@@ -104,7 +111,8 @@ public final class PatchCropper {
         if (patches.isEmpty() || (gray == null && rgb == null)) {
             return;
         }
-        Buffers b = buffers.get();
+        Buffers b = BUFFERS.get();
+        b.output(outSize);
         b.load(sample);
         if (gray != null) {
             cvtColor(b.rgb, b.gray, COLOR_RGB2GRAY);

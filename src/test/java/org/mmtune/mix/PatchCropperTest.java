@@ -91,4 +91,17 @@ class PatchCropperTest {
             assertThat(c[i + 2]).containsExactly(cropper.cropRgb(s, patches.get(i)));
         }
     }
+
+    @Test
+    void croppersOfDifferentSizesOnOneThreadDoNotInterfere() {
+        Sample s = TestImages.scene("m", 200, 150, 4, 5);
+        Patch p = new Patch(0, "m", 20, 140, 100, 0, 1);
+        byte[] small = new PatchCropper(16).cropGray(s, p);
+        byte[] large = new PatchCropper(64).cropRgb(s, p);
+        assertThat(new PatchCropper(16).cropGray(s, p)).containsExactly(small).hasSize(256);
+        assertThat(new PatchCropper(64).cropRgb(s, p)).containsExactly(large).hasSize(3 * 64 * 64);
+        Sample other = TestImages.scene("o", 90, 70, 4, 6); // another image size reuses the buffers too
+        assertThat(new PatchCropper(16).cropGray(other, new Patch(0, "o", 45, 35, 32, 0, 1))).hasSize(256);
+        assertThat(new PatchCropper(16).cropGray(s, p)).containsExactly(small);
+    }
 }
