@@ -160,7 +160,8 @@ public final class PatchSampler {
             }
         }
 
-        boolean needPurityFirst = config.rankByPurity() || config.labelMode() == LabelMode.MAJORITY;
+        // labels and purities only steer the selection when ranking by purity; otherwise only kept patches need them
+        boolean needPurityFirst = config.rankByPurity();
         int[] hist = new int[256];
         if (needPurityFirst) {
             for (Candidate c : bgCands) {
