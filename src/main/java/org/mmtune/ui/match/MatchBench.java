@@ -31,7 +31,8 @@ final class MatchBench {
         }
         out.add(String.format("redraw of %d nodes, %d positive + %d negative edges (canvas commands): %s",
                 r.graph().size(), r.positiveEdges().length, r.negativeEdges().length, stats(draws)));
-        // frames while panning continuously: includes rendering of the canvas
+        // frames while zooming continuously: includes rendering of the canvas
+        long c0 = cpu();
         CompletableFuture<List<Double>> done = new CompletableFuture<>();
         d.fx(() -> {
             List<Double> frames = new ArrayList<>();
@@ -60,8 +61,18 @@ final class MatchBench {
             return null;
         });
         List<Double> frames = done.get(30, TimeUnit.SECONDS);
-        out.add("frame interval while zooming for 2 s (redraw every frame): " + stats(frames));
+        double cpuPerFrame = (cpu() - c0) / 1e6 / Math.max(1, frames.size());
+        out.add("frame interval while zooming for 2 s (redraw every frame): " + stats(frames)
+                + String.format(", process CPU %.1f ms per frame", cpuPerFrame));
         return out;
+    }
+
+    static long cpu() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
     }
 
     static String stats(List<Double> v) {

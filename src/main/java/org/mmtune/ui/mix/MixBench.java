@@ -25,7 +25,9 @@ final class MixBench {
         MixViewModel vm = view.viewModel();
         Perf.clear();
         int rounds = 10;
+        List<Double> cpu = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
+            long c0 = processCpuNanos();
             MixResult before = d.fx(() -> vm.resultProperty().get());
             d.fx(() -> {
                 vm.newSeed();
@@ -36,6 +38,7 @@ final class MixBench {
                 Thread.sleep(5);
             }
             d.awaitIdle(30);
+            cpu.add((processCpuNanos() - c0) / 1e6);
         }
         MixResult r = d.fx(() -> vm.resultProperty().get());
         out.add(String.format("batch of %d patches from %d images, %d resamples (new seed each)",
@@ -43,6 +46,7 @@ final class MixBench {
         out.add(line("decode+sample+crop", Perf.figures("mix: decode+sample+crop")));
         out.add(line("change → patch grid visible", Perf.figures("mix: change → grid visible")));
         out.add(line("change → match graph visible", Perf.figures("match: change → graph visible")));
+        out.add(line("process CPU time per resample (all threads, incl. rendering)", cpu));
 
         // a 10,000-patch grid: the batch's patches repeated, scrolled top to bottom one frame at a time
         List<PatchItem> many = new ArrayList<>(GRID_PATCHES);
@@ -56,13 +60,16 @@ final class MixBench {
         });
         d.awaitIdle(10);
         Thread.sleep(300);
+        long c0 = processCpuNanos();
         List<Double> frames = scroll(d, view, 4.0);
+        double cpuPerFrame = (processCpuNanos() - c0) / 1e6 / Math.max(1, frames.size());
         d.fx(() -> {
             view.setBenchItems(null);
             return null;
         });
         out.add(String.format("%d-patch grid, scrolled top to bottom in 4 s: %d frames, %s", GRID_PATCHES,
-                frames.size(), stats(frames)) + ", frames > 50 ms: " + frames.stream().filter(f -> f > 50).count());
+                frames.size(), stats(frames)) + ", frames > 50 ms: " + frames.stream().filter(f -> f > 50).count()
+                + String.format(", process CPU %.1f ms per frame", cpuPerFrame));
         return out;
     }
 
@@ -106,6 +113,15 @@ final class MixBench {
             return null;
         });
         return done.get(60, TimeUnit.SECONDS);
+    }
+
+    /** CPU time of the whole process so far (ns), or 0 when the JVM does not tell. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
     }
 
     static String line(String what, List<Double> v) {
