@@ -118,6 +118,17 @@ public final class AutoDriver extends Thread {
     }
 
     private void bench() throws Exception {
+        // the engine's start-up work would pollute the CPU figures: let it finish first
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until && fx(() -> ctx.engineStateProperty().get().contains("loading"))) {
+            Thread.sleep(100);
+        }
+        awaitIdle(60);
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        WorkbenchLauncher.addReport(String.format("machine: %d cores, load average %.1f at start; JavaFX pipeline %s",
+                os.getAvailableProcessors(), os.getSystemLoadAverage(),
+                System.getProperty("prism.order", "default") + (com.sun.prism.GraphicsPipeline.getPipeline() == null
+                        ? "" : " → " + com.sun.prism.GraphicsPipeline.getPipeline().getClass().getSimpleName())));
         for (int i = 0; i < wb.views().size(); i++) {
             if (wb.views().get(i) instanceof Benchable b) {
                 int index = i;
