@@ -40,8 +40,24 @@ public final class GraphCanvas extends Pane {
     private IntConsumer onHover = i -> { };
     private double lastDrawMs;
 
+    private boolean dirty;
+    private final Runnable pulseCheck = () -> {
+        if (dirty && shown()) {
+            redraw();
+        }
+    };
+
     public GraphCanvas() {
         getChildren().add(canvas);
+        // drawing into a hidden canvas only queues commands that are rasterised later; draw when shown
+        sceneProperty().addListener((o, a, b) -> {
+            if (a != null) {
+                a.removePreLayoutPulseListener(pulseCheck);
+            }
+            if (b != null) {
+                b.addPreLayoutPulseListener(pulseCheck);
+            }
+        });
         setStyle("-fx-background-color: #1e1f22;");
         setMinSize(100, 100);
         canvas.widthProperty().addListener((o, a, b) -> resized());
@@ -198,12 +214,31 @@ public final class GraphCanvas extends Pane {
         return side >= THUMB_MIN ? Math.min(side, 160) : 0;
     }
 
-    /** Redraws everything. */
+    /** Whether this canvas is in a scene and it and all its ancestors are visible. */
+    private boolean shown() {
+        if (getScene() == null) {
+            return false;
+        }
+        for (javafx.scene.Node n = this; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Redraws everything (at the next pulse when the canvas is hidden, e.g. its tab is in the back). */
     public void redraw() {
+        if (!shown()) {
+            dirty = true;
+            return;
+        }
+        dirty = false;
         long t0 = System.nanoTime();
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         double h = canvas.getHeight();
+        g.clearRect(0, 0, w, h); // a clear of the whole canvas also drops any commands still queued
         g.setFill(Color.rgb(30, 31, 34));
         g.fillRect(0, 0, w, h);
         if (result == null) {
