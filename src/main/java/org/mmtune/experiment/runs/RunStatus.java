@@ -38,7 +38,10 @@ public record RunStatus(RunState state, String stage, String message, long pid, 
             if (state == RunState.RUNNING && p > 0 && !processAlive(p)) {
                 state = RunState.STALLED;
             }
-            return Optional.of(new RunStatus(state, RunJson.text(n, "stage"), RunJson.text(n, "message"), p,
+            String stage = RunJson.text(n, "stage");
+            String message = RunJson.text(n, "message");
+            return Optional.of(new RunStatus(state, stage == null || stage.isBlank() ? null : stage,
+                    message == null || message.isBlank() ? null : message, p,
                     RunJson.instant(n, "startedAt"), RunJson.instant(n, "updatedAt")));
         } catch (NoSuchFileException e) {
             return Optional.empty();

@@ -124,7 +124,7 @@ final class TrainJob extends Task<RunState> {
         for (MetricPoint m : u.metrics()) {
             clock.add(m);
         }
-        String stage = u.status().map(RunStatus::stage).orElse(clock.stage);
+        String stage = u.status().map(RunStatus::stage).filter(x -> !x.isBlank()).orElse(clock.stage);
         MetricPoint last = clock.last;
         if (last == null) {
             updateMessage(stage == null ? "starting…" : stage + " · starting…");

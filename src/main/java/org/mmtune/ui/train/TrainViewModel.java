@@ -388,7 +388,7 @@ public final class TrainViewModel {
 
     private static String describe(RunStatus s) {
         StringBuilder sb = new StringBuilder(s.state().label());
-        if (s.stage() != null) {
+        if (s.stage() != null && !s.stage().isBlank()) {
             sb.append(s.state() == RunState.RUNNING ? " · stage " : " · last stage ").append(s.stage());
         }
         if (s.message() != null && !s.message().isBlank()) {
