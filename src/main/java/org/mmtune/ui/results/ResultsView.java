@@ -157,11 +157,12 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
 
     private VBox runsPane() {
         runsTable.setId("results-runs");
+        runsTable.setStyle("-fx-font-size: 11px;");
         runsTable.setItems(vm.runs());
         runsTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         runsTable.setPlaceholder(new Label("No runs here yet: start one in the Train view"));
         runsTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        runsTable.getColumns().add(col("Run", 110, r -> r.name()));
+        runsTable.getColumns().add(col("Run", 140, r -> r.name()));
         runsTable.getColumns().add(col("Status", 62, r -> r.state().label()));
         runsTable.getColumns().add(col("Preset", 52, r -> nz(r.preset())));
         runsTable.getColumns().add(col("Arm", 66, r -> nz(r.arm())));
@@ -356,9 +357,14 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         for (javafx.scene.control.Control c : List.of(sideBySide, overlay, errors, export, layerLabel, opacityLabel)) {
             c.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
         }
-        HBox bar = new HBox(6, sideBySide, overlay, errors, new javafx.scene.control.Separator(Orientation.VERTICAL),
-                layerLabel, overlayLayer, opacityLabel, opacity, new javafx.scene.control.Separator(Orientation.VERTICAL),
-                export, predict, hint);
+        HBox modes = new HBox(4, sideBySide, overlay, errors);
+        HBox overlayControls = new HBox(6, layerLabel, overlayLayer, opacityLabel, opacity);
+        HBox actions = new HBox(6, export, predict);
+        for (HBox h : List.of(modes, overlayControls, actions)) {
+            h.setAlignment(Pos.CENTER_LEFT);
+        }
+        // wraps onto a second line when the pane is narrow instead of pushing the images out of view
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(12, 4, modes, overlayControls, actions, hint);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
 

@@ -34,6 +34,13 @@ final class ConfigSheet {
         sheet.setMode(PropertySheet.Mode.CATEGORY);
         sheet.setModeSwitcherVisible(false);
         sheet.setSearchBoxVisible(true);
+        // the experiment's own keys first, then the stages in the order they run
+        List<String> order = List.of("experiment", "backbone", "proxy", "mm", "finetune", "eval");
+        sheet.setCategoryComparator((a, b) -> {
+            int ia = order.indexOf(a);
+            int ib = order.indexOf(b);
+            return ia >= 0 && ib >= 0 ? Integer.compare(ia, ib) : ia >= 0 ? -1 : ib >= 0 ? 1 : a.compareTo(b);
+        });
         DefaultPropertyEditorFactory defaults = new DefaultPropertyEditorFactory();
         sheet.setPropertyEditorFactory(item -> editorFor(item, defaults));
     }
