@@ -115,7 +115,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
             panes.add(viewport.newPane());
         }
         SplitPane split = new SplitPane(runsPane(), resultsPane());
-        split.setDividerPositions(0.4);
+        split.setDividerPositions(0.34);
         setCenter(split);
         vm.currentProperty().addListener((o, a, d) -> showImage());
         vm.compared().addListener((ListChangeListener<RunSummary>) ch -> comparedChanged());

@@ -196,8 +196,8 @@ final class ConfigSheet {
 
         @Override
         public void setValue(Object value) {
-            if (value == null) {
-                return;
+            if (value == null || value.equals(getValue())) {
+                return; // editors also write back the value they were given: not an edit
             }
             if (numberArray) {
                 ArrayNode a = JsonNodeFactory.instance.arrayNode();
