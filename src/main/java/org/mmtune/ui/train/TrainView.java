@@ -364,9 +364,12 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         return vm.followedRun() == null || vm.updatesProperty().get() > 0;
     }
 
+    /** The newest run that went through M&M (so the picture shows every chart), else the newest run. */
     private Optional<Path> newestRun() {
         try {
-            return RunCatalog.list(vm.runsDirProperty().get()).stream().map(RunSummary::dir).findFirst();
+            List<Path> dirs = RunCatalog.list(vm.runsDirProperty().get()).stream().map(RunSummary::dir).toList();
+            return dirs.stream().filter(d -> Files.isDirectory(d.resolve("embeddings"))).findFirst()
+                    .or(() -> dirs.stream().findFirst());
         } catch (IOException e) {
             LOG.debug("runs folder", e);
             return Optional.empty();
