@@ -241,6 +241,12 @@ final class EmbeddingView extends BorderPane {
         // legend of the classes present
         List<Integer> present = java.util.Arrays.stream(s.labels()).distinct().sorted().boxed().toList();
         g.setFont(Font.font(11));
+        double longest = 0;
+        for (int c : present) {
+            longest = Math.max(longest, className.apply(c).length());
+        }
+        g.setFill(Color.rgb(255, 255, 255, 0.85));
+        g.fillRect(2, 2, 24 + longest * 6.5, 6 + 13 * present.size());
         double y = 14;
         for (int c : present) {
             g.setFill(classColor.apply(c));
