@@ -132,7 +132,22 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
                 return null;
             }
             Path p = Path.of(s);
-            return p.isAbsolute() ? p : p.toAbsolutePath().normalize();
+            if (p.isAbsolute()) {
+                return p;
+            }
+            // relative to the working directory of the process that ran it, which we do not know: try ours,
+            // then the run folder's ancestors (runs usually live under the project that started them)
+            Path here = p.toAbsolutePath().normalize();
+            if (Files.isDirectory(here)) {
+                return here;
+            }
+            for (Path a = runDir.toAbsolutePath().getParent(); a != null; a = a.getParent()) {
+                Path c = a.resolve(p).normalize();
+                if (Files.isDirectory(c)) {
+                    return c;
+                }
+            }
+            return here;
         }
 
         /** random / proxy / proxy-mm / random-mm from which stages are on, when the config says so. */

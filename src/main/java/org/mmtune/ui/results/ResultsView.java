@@ -118,6 +118,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         split.setDividerPositions(0.34);
         setCenter(split);
         vm.currentProperty().addListener((o, a, d) -> showImage());
+        vm.problemProperty().addListener((o, a, p) -> showImage());
         vm.compared().addListener((ListChangeListener<RunSummary>) ch -> comparedChanged());
         vm.results().addListener((MapChangeListener<Path, RunResults>) ch -> showMetrics());
         vm.perImageIoU().addListener((MapChangeListener<String, double[]>) ch -> imageList.refresh());
@@ -162,13 +163,13 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         runsTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         runsTable.setPlaceholder(new Label("No runs here yet: start one in the Train view"));
         runsTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        runsTable.getColumns().add(col("Run", 140, r -> r.name()));
-        runsTable.getColumns().add(col("Status", 62, r -> r.state().label()));
+        runsTable.getColumns().add(col("Run", 105, r -> r.name()));
+        runsTable.getColumns().add(col("Status", 58, r -> r.state().label()));
         runsTable.getColumns().add(col("Preset", 52, r -> nz(r.preset())));
-        runsTable.getColumns().add(col("Arm", 66, r -> nz(r.arm())));
-        runsTable.getColumns().add(col("Started", 78, r -> r.startedAt() == null ? "" : DATE.format(r.startedAt())));
-        runsTable.getColumns().add(col("Took", 52, r -> duration(r.duration())));
-        TableColumn<RunSummary, String> miou = col("mIoU %", 52, r -> Double.isNaN(r.mIoU()) ? ""
+        runsTable.getColumns().add(col("Arm", 64, r -> nz(r.arm())));
+        runsTable.getColumns().add(col("Started", 72, r -> r.startedAt() == null ? "" : DATE.format(r.startedAt())));
+        runsTable.getColumns().add(col("Took", 50, r -> duration(r.duration())));
+        TableColumn<RunSummary, String> miou = col("mIoU %", 48, r -> Double.isNaN(r.mIoU()) ? ""
                 : String.format(Locale.ROOT, "%.1f", 100 * r.mIoU()));
         miou.setStyle("-fx-alignment: CENTER-RIGHT;");
         runsTable.getColumns().add(miou);
@@ -496,7 +497,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
             }
             overlayPane.setContent();
             imageTitle.setText(vm.compared().isEmpty() ? "Select runs on the left and press Compare (or double-click one)"
-                    : "Loading…");
+                    : vm.problemProperty().get() != null ? vm.problemProperty().get() : "Loading…");
             return;
         }
         Sample s = d.sample();

@@ -63,6 +63,7 @@ public final class ResultsViewModel {
     private final ObjectProperty<ImageData> current = new SimpleObjectProperty<>(this, "current");
     private final ObservableMap<String, double[]> perImageIoU = FXCollections.observableHashMap();
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
+    private final StringProperty problem = new SimpleStringProperty(this, "problem");
     private final IntegerProperty loads = new SimpleIntegerProperty(this, "loads", 0);
     private final javafx.beans.property.BooleanProperty busyPredicting =
             new javafx.beans.property.SimpleBooleanProperty(this, "busyPredicting", false);
@@ -119,6 +120,11 @@ public final class ResultsViewModel {
         return message;
     }
 
+    /** Why the images cannot be shown (null when they can). */
+    public StringProperty problemProperty() {
+        return problem;
+    }
+
     /** Counts finished image loads (tests and snapshots wait on it). */
     public IntegerProperty loadsProperty() {
         return loads;
@@ -161,6 +167,7 @@ public final class ResultsViewModel {
         results.clear();
         perImageIoU.clear();
         current.set(null);
+        problem.set(null);
         if (selection.size() > MAX_COMPARED) {
             message.set("Comparing the first " + MAX_COMPARED + " of the " + selection.size() + " selected runs");
         }
@@ -180,10 +187,12 @@ public final class ResultsViewModel {
             dataset.set(ds);
             if (ds == null) {
                 images.clear();
-                message.set(dsPath == null ? "The runs' config names no dataset, and none is open: open one to see images"
-                        : dsPath + ": dataset not found");
+                problem.set(dsPath == null ? "The runs' config names no dataset, and none is open: open one to see images"
+                        : "The runs' dataset " + dsPath + " is not there: open it (File ▸ Open Dataset) to see images");
+                message.set(problem.get());
                 return;
             }
+            problem.set(null);
             String s = evalSplit(sel.get(0).dir(), ds);
             split.set(s);
             images.setAll(ds.pairs(s));
@@ -193,7 +202,8 @@ public final class ResultsViewModel {
             }
             computePerImageIoU(gen, ds, List.copyOf(images), sel);
         }, err -> {
-            message.set("Could not open the runs' dataset: " + UserMessages.describe(err));
+            problem.set("Could not open the runs' dataset: " + UserMessages.describe(err));
+            message.set(problem.get());
             dataset.set(null);
             images.clear();
         });
@@ -201,8 +211,14 @@ public final class ResultsViewModel {
 
     private SegmentationDataset datasetFor(Path path) throws DatasetException {
         SegmentationDataset open = openInWorkbench;
-        if (path == null || !Files.isDirectory(path)) {
-            return path == null ? open : null;
+        if (path == null) {
+            return open;
+        }
+        if (!Files.isDirectory(path)) {
+            // the run's folder is not reachable from here: the workbench's dataset will do if it is the same one
+            boolean sameName = open != null && path.getFileName() != null && open.root().getFileName() != null
+                    && open.root().getFileName().toString().equals(path.getFileName().toString());
+            return sameName ? open : null;
         }
         if (open != null && open.root().toAbsolutePath().normalize().equals(path.toAbsolutePath().normalize())) {
             return open;
