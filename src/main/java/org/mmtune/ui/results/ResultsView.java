@@ -616,7 +616,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
     private VBox metricsPane() {
         classTable.setId("results-class-table");
         classTable.setPlaceholder(new Label("No results.json in the compared runs yet"));
-        classTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        classTable.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         heatmapRun.setId("results-heatmap-run");
         heatmapRun.valueProperty().addListener((o, a, b) -> showHeatmap());
         Button csv = new Button("Export CSV…");
@@ -687,14 +687,17 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         List<String> names = classNames(rs, rows);
         TableColumn<Integer, String> cls = new TableColumn<>("Class");
         cls.setCellValueFactory(d -> new ReadOnlyStringWrapper(names.get(d.getValue())));
-        cls.setPrefWidth(100);
+        cls.setPrefWidth(96);
         classTable.getColumns().add(cls);
         StringBuilder sum = new StringBuilder();
         for (int k = 0; k < runs.size(); k++) {
             RunResults r = rs.get(k);
             int kk = k;
-            TableColumn<Integer, String> c = new TableColumn<>(ResultsViewModel.LETTERS[k] + " " + runs.get(k).name());
-            c.setPrefWidth(90);
+            TableColumn<Integer, String> c = new TableColumn<>();
+            Label head = new Label(ResultsViewModel.LETTERS[k] + " IoU");
+            head.setTooltip(new Tooltip(runs.get(k).name() + "\n" + runs.get(k).dir()));
+            c.setGraphic(head);
+            c.setPrefWidth(70);
             c.setCellValueFactory(d -> new ReadOnlyStringWrapper(r == null || d.getValue() >= r.perClass().size() ? ""
                     : pct(r.perClass().get(d.getValue()).iou())));
             c.setStyle("-fx-alignment: CENTER-RIGHT;");
