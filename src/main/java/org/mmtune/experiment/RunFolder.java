@@ -1,0 +1,286 @@
+package org.mmtune.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import org.mmtune.eval.EvalResult;
+import org.mmtune.train.EmbeddingSnapshot;
+import org.mmtune.train.IterationMetrics;
+import org.mmtune.train.PatchInfo;
+import org.mmtune.train.Stage;
+import org.mmtune.train.StageOutcome;
+import org.mmtune.train.TrainingListener;
+import org.mmtune.util.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run folder, written by exactly one process (a lock file refuses a second writer):
+ * <pre>
+ *   config.json          the resolved experiment
+ *   run.log              human-readable log lines
+ *   status.json          {"state","stage","message","pid","startedAt","updatedAt"} (atomic rewrite)
+ *   metrics.jsonl        one JSON object per iteration, appended and flushed
+ *   embeddings/mm-NNNNNN.json   2-D PCA of M&amp;M batch embeddings
+ *   checkpoints/STAGE.params + STAGE.json
+ *   results.json         final metrics; predictions/ID.png palette predictions
+ * </pre>
+ * Times are epoch seconds. As a {@link TrainingListener} it records everything a stage reports.
+ */
+public final class RunFolder implements TrainingListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunFolder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+    public static final String LOCK = "run.lock";
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final BufferedWriter metrics;
+    private final BufferedWriter log;
+    private final double startedAt;
+    private volatile String state = "running";
+    private volatile String stage = "";
+    private volatile String message = "";
+    private long lastStatusWrite;
+
+    private RunFolder(Path dir, FileChannel ch, FileLock lock, double startedAt) throws IOException {
+        this.dir = dir;
+        this.lockChannel = ch;
+        this.lock = lock;
+        this.startedAt = startedAt;
+        Files.createDirectories(dir.resolve("checkpoints"));
+        this.metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.log = Files.newBufferedWriter(dir.resolve("run.log"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Opens (creating) a run folder for writing.
+     *
+     * @param resume false refuses a folder that already holds a run (config.json)
+     * @throws IOException naming the folder when it is locked by another process or already used
+     */
+    public static RunFolder open(Path dir, boolean resume) throws IOException {
+        Files.createDirectories(dir);
+        if (!resume && Files.exists(dir.resolve("config.json"))) {
+            throw new IOException(dir + ": already holds a run (use --resume to continue it, or another --run-dir)");
+        }
+        if (resume && !Files.exists(dir.resolve("config.json"))) {
+            throw new IOException(dir + ": no run to resume (config.json missing)");
+        }
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException(dir + ": in use by another process (lock " + LOCK + " is held)");
+        }
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+        double started = System.currentTimeMillis() / 1000.0;
+        if (resume) {
+            try {
+                var n = JSON.readTree(dir.resolve("status.json").toFile());
+                if (n != null && n.has("startedAt") && n.get("startedAt").isNumber()) {
+                    started = n.get("startedAt").asDouble();
+                }
+            } catch (IOException e) {
+                LOG.debug("no previous status in {}", dir, e);
+            }
+        }
+        return new RunFolder(dir, ch, lock, started);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path checkpoints() {
+        return dir.resolve("checkpoints");
+    }
+
+    public Path configFile() {
+        return dir.resolve("config.json");
+    }
+
+    public void writeConfig(ExperimentConfig cfg) throws IOException {
+        AtomicFiles.writeString(configFile(), ExperimentConfigs.toJson(cfg));
+    }
+
+    /** Rewrites status.json. */
+    public synchronized void status(String newState, String newStage, String newMessage) {
+        this.state = newState;
+        if (newStage != null) {
+            this.stage = newStage;
+        }
+        this.message = newMessage == null ? "" : newMessage;
+        writeStatus();
+    }
+
+    private synchronized void writeStatus() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("state", state);
+        n.put("stage", stage);
+        n.put("message", message);
+        n.put("pid", ProcessHandle.current().pid());
+        n.put("startedAt", startedAt);
+        n.put("updatedAt", System.currentTimeMillis() / 1000.0);
+        try {
+            AtomicFiles.writeString(dir.resolve("status.json"), PRETTY.writeValueAsString(n));
+        } catch (IOException e) {
+            LOG.warn("{}: cannot write status ({})", dir, e.getMessage());
+        }
+        lastStatusWrite = System.currentTimeMillis();
+    }
+
+    /** Appends a line to run.log (and flushes). */
+    public synchronized void log(String line) {
+        try {
+            log.write(LOG_TIME.format(Instant.now()) + "  " + line);
+            log.newLine();
+            log.flush();
+        } catch (IOException e) {
+            LOG.warn("{}: cannot write run.log ({})", dir, e.getMessage());
+        }
+    }
+
+    public void writeResults(EvalResult r) throws IOException {
+        AtomicFiles.writeString(dir.resolve("results.json"), PRETTY.writeValueAsString(r));
+    }
+
+    @Override
+    public void onStageStart(Stage s, int startIteration, int totalIterations) {
+        status("running", s.id(), startIteration > 0
+                ? s.id() + " resumed at iteration " + startIteration + " of " + totalIterations
+                : s.id() + " started (" + totalIterations + " iterations)");
+        log(message);
+    }
+
+    @Override
+    public synchronized void onIteration(IterationMetrics m) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("stage", m.stage().id());
+        n.put("iteration", m.iteration());
+        n.put("totalIterations", m.totalIterations());
+        Double epoch = m.extras().get("epoch");
+        if (epoch != null) {
+            n.put("epoch", epoch.intValue());
+        }
+        n.put("loss", finite(m.loss()));
+        n.put("lr", m.lr());
+        n.put("time", m.time());
+        n.put("elapsedSeconds", Math.round(m.elapsedSeconds() * 1000) / 1000.0);
+        for (Map.Entry<String, Double> e : m.extras().entrySet()) {
+            if (!e.getKey().equals("epoch")) {
+                n.put(e.getKey(), finite(e.getValue()));
+            }
+        }
+        try {
+            metrics.write(JSON.writeValueAsString(n));
+            metrics.newLine();
+            metrics.flush();
+        } catch (IOException e) {
+            LOG.warn("{}: cannot append metrics ({})", dir, e.getMessage());
+        }
+        Double miou = m.extras().get("valMIoU");
+        if (m.iteration() % 25 == 0 || m.iteration() == m.totalIterations() || miou != null) {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%s %d/%d loss %.4f lr %.5f",
+                    m.stage().id(), m.iteration(), m.totalIterations(), m.loss(), m.lr()));
+            Double v = m.extras().get("violatedFraction");
+            if (v != null) {
+                sb.append(String.format(java.util.Locale.ROOT, " violated %.3f", v));
+            }
+            if (miou != null) {
+                sb.append(String.format(java.util.Locale.ROOT, " val mIoU %.4f", miou));
+            }
+            log(sb.toString());
+        }
+        if (System.currentTimeMillis() - lastStatusWrite > 5000) {
+            message = m.stage().id() + " iteration " + m.iteration() + " of " + m.totalIterations();
+            writeStatus();
+        }
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : -1;
+    }
+
+    @Override
+    public void onEmbeddings(EmbeddingSnapshot s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("iteration", s.iteration());
+        ArrayNode labels = n.putArray("labels");
+        for (int l : s.labels()) {
+            labels.add(l);
+        }
+        ArrayNode pts = n.putArray("points");
+        for (double[] p : s.points()) {
+            pts.addArray().add(Math.round(p[0] * 1e5) / 1e5).add(Math.round(p[1] * 1e5) / 1e5);
+        }
+        ArrayNode patches = n.putArray("patches");
+        for (PatchInfo p : s.patches()) {
+            ObjectNode o = patches.addObject();
+            o.put("image", p.image());
+            o.put("cx", p.cx());
+            o.put("cy", p.cy());
+            o.put("size", p.size());
+            o.put("label", p.label());
+        }
+        try {
+            AtomicFiles.writeString(dir.resolve("embeddings").resolve(String.format("mm-%06d.json", s.iteration())),
+                    JSON.writeValueAsString(n));
+        } catch (IOException e) {
+            LOG.warn("{}: cannot write embeddings ({})", dir, e.getMessage());
+        }
+    }
+
+    @Override
+    public void onStageEnd(Stage s, StageOutcome outcome, String msg) {
+        log(msg);
+    }
+
+    @Override
+    public void onMessage(String msg) {
+        log(msg);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            metrics.close();
+            log.close();
+        } catch (IOException e) {
+            LOG.debug("closing run files", e);
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.debug("releasing lock", e);
+        }
+    }
+}

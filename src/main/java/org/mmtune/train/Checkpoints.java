@@ -1,0 +1,153 @@
+package org.mmtune.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.mmtune.nn.BackboneType;
+import org.mmtune.nn.HeadKind;
+import org.mmtune.nn.MmtuneNet;
+import org.mmtune.nn.NetSpec;
+import org.mmtune.util.AtomicFiles;
+
+/**
+ * Checkpoints of a run: {@code checkpoints/<stage>.params} holds a small header (backbone, width divisor,
+ * head, outputs), the backbone's parameters and then the head's; {@code checkpoints/<stage>.json} says how
+ * far the stage got. Both are written atomically, params first, so the json never points at a newer
+ * state than the params hold.
+ */
+public final class Checkpoints {
+
+    private static final int MAGIC = 0x4d4d544e; // "MMTN"
+    private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What a checkpoint holds. */
+    public record Meta(String stage, int iteration, int totalIterations, boolean complete, String backbone,
+                       int widthDivisor, String head, int outputs, double savedAt) {
+        public NetSpec netSpec() {
+            return new NetSpec(BackboneType.parse(backbone), widthDivisor);
+        }
+    }
+
+    /** The header of a params file. */
+    public record Header(NetSpec spec, HeadKind head, int outputs) {
+    }
+
+    private Checkpoints() {
+    }
+
+    public static Path paramsFile(Path dir, Stage stage) {
+        return dir.resolve(stage.id() + ".params");
+    }
+
+    public static Path metaFile(Path dir, Stage stage) {
+        return dir.resolve(stage.id() + ".json");
+    }
+
+    public static void save(Path dir, Stage stage, MmtuneNet net, int iteration, int total, boolean complete)
+            throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.write(paramsFile(dir, stage), out -> {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeInt(MAGIC);
+            d.writeInt(VERSION);
+            d.writeUTF(net.spec().backbone().id());
+            d.writeInt(net.spec().widthDivisor());
+            d.writeUTF(net.kind().name());
+            d.writeInt(net.outputs());
+            net.saveBackbone(d);
+            net.saveHead(d);
+            d.flush();
+        });
+        Meta meta = new Meta(stage.id(), iteration, total, complete, net.spec().backbone().id(),
+                net.spec().widthDivisor(), net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
+        AtomicFiles.writeString(metaFile(dir, stage), JSON.writeValueAsString(meta));
+    }
+
+    public static Optional<Meta> meta(Path dir, Stage stage) throws IOException {
+        Path f = metaFile(dir, stage);
+        if (!Files.isRegularFile(f) || !Files.isRegularFile(paramsFile(dir, stage))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(f.toFile(), Meta.class));
+        } catch (IOException e) {
+            throw new IOException(f + ": unreadable checkpoint metadata (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads only the header of a params file. */
+    public static Header header(Path params) throws IOException {
+        try (DataInputStream in = open(params)) {
+            return readHeader(params, in);
+        }
+    }
+
+    private static DataInputStream open(Path params) throws IOException {
+        InputStream raw = Files.newInputStream(params);
+        return new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+    }
+
+    private static Header readHeader(Path params, DataInputStream in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException(params + ": not an mmtune checkpoint");
+        }
+        int v = in.readInt();
+        if (v != VERSION) {
+            throw new IOException(params + ": unsupported checkpoint version " + v);
+        }
+        try {
+            BackboneType bt = BackboneType.parse(in.readUTF());
+            int div = in.readInt();
+            HeadKind head = HeadKind.valueOf(in.readUTF());
+            int outputs = in.readInt();
+            return new Header(new NetSpec(bt, div), head, outputs);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(params + ": bad checkpoint header (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Loads the backbone of {@code params} into {@code net} (whose backbone must have the same spec). */
+    public static void loadBackbone(Path params, MmtuneNet net) throws IOException {
+        try (DataInputStream in = open(params)) {
+            Header h = readHeader(params, in);
+            checkSpec(params, h, net);
+            net.loadBackbone(in);
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(params.toString()) ? e
+                    : new IOException(params + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads backbone and head (same head kind and outputs). */
+    public static void loadFull(Path params, MmtuneNet net) throws IOException {
+        try (DataInputStream in = open(params)) {
+            Header h = readHeader(params, in);
+            checkSpec(params, h, net);
+            if (h.head() != net.kind() || h.outputs() != net.outputs()) {
+                throw new IOException(params + ": checkpoint has a " + h.head() + " head with " + h.outputs()
+                        + " outputs, the network needs " + net.kind() + " with " + net.outputs());
+            }
+            net.loadBackbone(in);
+            net.loadHead(in);
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(params.toString()) ? e
+                    : new IOException(params + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkSpec(Path params, Header h, MmtuneNet net) throws IOException {
+        if (!h.spec().equals(net.spec())) {
+            throw new IOException(params + ": checkpoint is for " + h.spec().backbone().id() + " width ÷"
+                    + h.spec().widthDivisor() + ", the network is " + net.spec().backbone().id() + " width ÷"
+                    + net.spec().widthDivisor());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.mmtune.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.mmtune.nn.InputNorm;
+import org.mmtune.nn.MmtuneNet;
+import org.mmtune.nn.TripletLoss;
+
+/**
+ * M&M tuning: each iteration takes a fresh mixed batch with its class-wise connected graph, runs ONE
+ * forward pass of all its patches through backbone + pool5 embedding, gathers the triplets' rows and
+ * takes an SGD step on the triplet loss. Reports {@code violatedFraction} (share of triplets with a
+ * positive hinge) and {@code dataPrepMs}; every {@code embeddingsEvery} iterations a 2-D PCA of the
+ * batch's embeddings goes to the listeners.
+ */
+public final class MixMatchStage {
+
+    public record Settings(int iterations, LrSchedule lr, float momentum, float weightDecay, float margin,
+                           int embeddingsEvery, int checkpointEvery, int patchSize) {
+    }
+
+    private MixMatchStage() {
+    }
+
+    public static TrainingLoop.Result run(StageContext ctx, Settings s, PatchBatchSource source, Path initBackbone,
+                                          boolean resume) throws IOException {
+        MmtuneNet net = MmtuneNet.embedding(ctx.spec());
+        int ps = s.patchSize();
+        try (StageTrainer st = new StageTrainer("mm", net, ctx.device(), new Shape(2, 1, ps, ps), s.lr(),
+                s.momentum(), s.weightDecay(), 0)) {
+            int start = StageStart.prepare(ctx, Stage.MM, net, initBackbone, resume);
+            Trainer trainer = st.trainer();
+            TrainingLoop.Step step = (mgr, it) -> {
+                PatchBatch pb = source.next(it);
+                if (pb.size() != ps) {
+                    throw new IllegalStateException("patch size " + pb.size() + ", expected " + ps);
+                }
+                float[] x = new float[pb.gray().length];
+                InputNorm.normalize(pb.gray(), x, 0);
+                NDArray xa = mgr.create(x, new Shape(pb.count(), 1, ps, ps));
+                float lv;
+                float violated;
+                float[][] snapshot = null;
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDArray emb = trainer.forward(new NDList(xa)).singletonOrThrow();
+                    TripletLoss.Result r = TripletLoss.compute(emb, pb.triplets(), s.margin());
+                    lv = r.loss().getFloat();
+                    TrainingLoop.checkFinite(lv);
+                    violated = r.violatedFraction();
+                    if (s.embeddingsEvery() > 0 && (it % s.embeddingsEvery() == 0 || it == 1)) {
+                        int d = (int) emb.getShape().get(1);
+                        float[] flat = emb.toFloatArray();
+                        snapshot = new float[pb.count()][d];
+                        for (int i = 0; i < pb.count(); i++) {
+                            System.arraycopy(flat, i * d, snapshot[i], 0, d);
+                        }
+                    }
+                    if (lv > 0f) {
+                        gc.backward(r.loss());
+                    }
+                }
+                if (lv > 0f) {
+                    st.step(it);
+                }
+                if (snapshot != null) {
+                    EmbeddingSnapshot snap = new EmbeddingSnapshot(it, pb.labels(), Pca2d.project(snapshot),
+                            pb.patches());
+                    ctx.listeners().forEach(l -> l.onEmbeddings(snap));
+                }
+                Map<String, Double> extras = new HashMap<>();
+                extras.put("violatedFraction", (double) violated);
+                extras.put("dataPrepMs", pb.prepMs());
+                return new TrainingLoop.StepResult(lv, extras);
+            };
+            return TrainingLoop.run(Stage.MM, start, s.iterations(), trainer.getManager(), step, s.lr(),
+                    s.checkpointEvery(),
+                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.MM, net, done,
+                            s.iterations(), complete),
+                    ctx.cancel(), ctx.listeners());
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package org.mmtune.train;
+
+/** How a stage ended. */
+public enum StageOutcome {
+    FINISHED, CANCELLED, FAILED
+}

@@ -1,0 +1,47 @@
+package org.mmtune.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.mmtune.nn.MmtuneNet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Decides where a stage starts: its own partial checkpoint (resume), a backbone checkpoint, or random init. */
+final class StageStart {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageStart.class);
+
+    private StageStart() {
+    }
+
+    /**
+     * Loads the starting weights into {@code net} and returns the number of iterations already done.
+     *
+     * @param initBackbone params file whose backbone initialises this stage (null = random)
+     * @param resume       continue from this stage's own checkpoint when it is partial
+     */
+    static int prepare(StageContext ctx, Stage stage, MmtuneNet net, Path initBackbone, boolean resume)
+            throws IOException {
+        if (resume) {
+            Optional<Checkpoints.Meta> meta = Checkpoints.meta(ctx.checkpointDir(), stage);
+            if (meta.isPresent()) {
+                Checkpoints.loadFull(Checkpoints.paramsFile(ctx.checkpointDir(), stage), net);
+                int it = meta.get().iteration();
+                String msg = "resuming " + stage.id() + " from its checkpoint at iteration " + it;
+                LOG.info(msg);
+                ctx.listeners().forEach(l -> l.onMessage(msg));
+                return it;
+            }
+        }
+        if (initBackbone != null) {
+            Checkpoints.loadBackbone(initBackbone, net);
+            String msg = stage.id() + ": backbone initialised from " + initBackbone;
+            LOG.info(msg);
+            ctx.listeners().forEach(l -> l.onMessage(msg));
+        } else {
+            ctx.listeners().forEach(l -> l.onMessage(stage.id() + ": backbone randomly initialised"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,150 @@
+package org.mmtune.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mmtune.experiment.ExperimentConfig;
+import org.mmtune.experiment.ExperimentRunner;
+import org.mmtune.experiment.RunOutcome;
+import org.mmtune.train.CancellationToken;
+import org.mmtune.train.IterationMetrics;
+import org.mmtune.train.Stage;
+import org.mmtune.train.TrainingListener;
+
+/** The whole pipeline on tiny generated scenes with a tiny network: losses fall, runs resume. */
+class PipelineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static ExperimentConfig tinyConfig() {
+        ExperimentConfig c = new ExperimentConfig();
+        c.name = "tiny";
+        c.dataset = "tiny";
+        c.device = "cpu";
+        c.seed = 3;
+        c.backbone.widthDivisor = 16;
+        c.proxy.iterations = 30;
+        c.proxy.batchSize = 4;
+        c.proxy.cropSize = 96;
+        c.proxy.learningRate = 0.01f;
+        c.proxy.checkpointEvery = 0;
+        c.mm.iterations = 30;
+        c.mm.outSize = 72;
+        c.mm.embeddingsEvery = 10;
+        c.mm.checkpointEvery = 0;
+        c.finetune.iterations = 40;
+        c.finetune.batchSize = 4;
+        c.finetune.cropSize = 96;
+        c.finetune.learningRate = 0.05f;
+        c.finetune.evalEvery = 20;
+        c.finetune.checkpointEvery = 10;
+        c.eval.saveOverlays = true;
+        return c;
+    }
+
+    static final class Recorder implements TrainingListener {
+        final Map<Stage, List<Double>> losses = new TreeMap<>();
+        final List<IterationMetrics> all = new ArrayList<>();
+
+        @Override
+        public void onIteration(IterationMetrics m) {
+            losses.computeIfAbsent(m.stage(), k -> new ArrayList<>()).add(m.loss());
+            all.add(m);
+        }
+    }
+
+    private static double mean(List<Double> v, int from, int to) {
+        return v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    @Test
+    void everyStageLowersItsLossAndTheRunFolderFollowsTheContract(@TempDir Path tmp) throws Exception {
+        TinyData.Fixture fx = new TinyData.Fixture(8, 3, 96, 96);
+        Recorder rec = new Recorder();
+        Path run = tmp.resolve("run");
+        RunOutcome out = new ExperimentRunner(tinyConfig(), run, false, new CancellationToken(), List.of(rec), fx,
+                (s, ds, train, seed) -> TinyData.patches(train, 30, 72, seed)).run();
+        assertThat(out.state()).as(out.message()).isEqualTo("finished");
+        for (Stage s : List.of(Stage.PROXY, Stage.MM, Stage.FINETUNE)) {
+            List<Double> l = rec.losses.get(s);
+            int n = l.size();
+            assertThat(mean(l, n - 5, n)).as(s + " loss: " + l).isLessThan(mean(l, 0, 5));
+        }
+        // run folder contract
+        JsonNode status = JSON.readTree(run.resolve("status.json").toFile());
+        assertThat(status.get("state").asText()).isEqualTo("finished");
+        assertThat(status.get("stage").asText()).isEqualTo("eval");
+        assertThat(status.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertThat(lines).hasSize(30 + 30 + 40);
+        JsonNode mm = JSON.readTree(lines.get(35));
+        assertThat(mm.get("stage").asText()).isEqualTo("mm");
+        assertThat(mm.get("violatedFraction").asDouble()).isBetween(0.0, 1.0);
+        assertThat(lines.stream().filter(s -> s.contains("valMIoU")).count()).isEqualTo(2);
+        JsonNode emb = JSON.readTree(run.resolve("embeddings/mm-000010.json").toFile());
+        assertThat(emb.get("points")).hasSize(30);
+        assertThat(emb.get("labels")).hasSize(30);
+        assertThat(emb.get("patches").get(0).get("image").asText()).startsWith("t");
+        JsonNode res = JSON.readTree(run.resolve("results.json").toFile());
+        assertThat(res.get("mIoU").asDouble()).isBetween(0.0, 1.0);
+        assertThat(res.get("perClass")).hasSize(3);
+        assertThat(res.get("confusion")).hasSize(3);
+        assertThat(run.resolve("predictions/v0.png")).exists();
+        assertThat(run.resolve("overlays/v0.png")).exists();
+        assertThat(run.resolve("checkpoints/finetune.params")).exists();
+        assertThat(run.resolve("run.log")).exists();
+        JsonNode cfg = JSON.readTree(run.resolve("config.json").toFile());
+        assertThat(cfg.get("arm").asText()).isEqualTo("proxy-mm");
+    }
+
+    @Test
+    void aCancelledRunResumesWhereItStopped(@TempDir Path tmp) throws Exception {
+        TinyData.Fixture fx = new TinyData.Fixture(6, 2, 96, 96);
+        ExperimentConfig c = tinyConfig();
+        c.proxy.enabled = false;
+        c.mm.enabled = false;
+        c.finetune.evalEvery = 0;
+        c.finetune.iterations = 20;
+        CancellationToken cancel = new CancellationToken();
+        TrainingListener stopAt7 = new TrainingListener() {
+            @Override
+            public void onIteration(IterationMetrics m) {
+                if (m.iteration() == 7) {
+                    cancel.cancel();
+                }
+            }
+        };
+        Path run = tmp.resolve("run");
+        RunOutcome first = new ExperimentRunner(c, run, false, cancel, List.of(stopAt7), fx, null).run();
+        assertThat(first.state()).as(first.message()).isEqualTo("cancelled");
+        assertThat(JSON.readTree(run.resolve("status.json").toFile()).get("state").asText()).isEqualTo("cancelled");
+        assertThat(JSON.readTree(run.resolve("checkpoints/finetune.json").toFile()).get("iteration").asInt())
+                .isEqualTo(7);
+
+        Recorder rec = new Recorder();
+        RunOutcome second = new ExperimentRunner(c, run, true, new CancellationToken(), List.of(rec), fx, null).run();
+        assertThat(second.state()).as(second.message()).isEqualTo("finished");
+        assertThat(rec.all.get(0).iteration()).isEqualTo(8);
+        assertThat(rec.all.get(rec.all.size() - 1).iteration()).isEqualTo(20);
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(20);
+        assertThat(run.resolve("results.json")).exists();
+    }
+
+    @Test
+    void aSecondWriterIsRefused(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        try (var first = org.mmtune.experiment.RunFolder.open(run, false)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.mmtune.experiment.RunFolder.open(run, false)
+                    .close()).hasMessageContaining("in use");
+        }
+    }
+}
