@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 MixCommand.class,
                 MatchCommand.class,
                 BenchCommand.class,
+                TrainCommand.class,
+                AblationCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 

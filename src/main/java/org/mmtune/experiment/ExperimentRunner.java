@@ -99,6 +99,9 @@ public final class ExperimentRunner {
             run.log((resume ? "resumed" : "started") + " " + cfg.name + " (arm " + cfg.arm + ") in " + runDir
                     + ", pid " + ProcessHandle.current().pid());
             Device device = Devices.select(cfg.device);
+            if (!device.isGpu()) {
+                org.mmtune.train.KernelCheck.requireFiniteGradients();
+            }
             NetSpec spec = new NetSpec(BackboneType.parse(cfg.backbone.type), cfg.backbone.widthDivisor);
             run.log("device " + Devices.describe(device) + ", backbone " + spec.backbone().id() + " width ÷"
                     + spec.widthDivisor());

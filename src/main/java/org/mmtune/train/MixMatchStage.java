@@ -29,6 +29,16 @@ public final class MixMatchStage {
     private MixMatchStage() {
     }
 
+    private static float[][] rows(NDArray emb, int n) {
+        int d = (int) emb.getShape().get(1);
+        float[] flat = emb.toFloatArray();
+        float[][] out = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, out[i], 0, d);
+        }
+        return out;
+    }
+
     public static TrainingLoop.Result run(StageContext ctx, Settings s, PatchBatchSource source, Path initBackbone,
                                           boolean resume) throws IOException {
         MmtuneNet net = MmtuneNet.embedding(ctx.spec());
@@ -50,17 +60,21 @@ public final class MixMatchStage {
                 float[][] snapshot = null;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray emb = trainer.forward(new NDList(xa)).singletonOrThrow();
-                    TripletLoss.Result r = TripletLoss.compute(emb, pb.triplets(), s.margin());
+                    int[][] triplets = pb.triplets();
+                    float[][] rows = null;
+                    boolean snap = s.embeddingsEvery() > 0 && (it % s.embeddingsEvery() == 0 || it == 1);
+                    if (triplets == null || snap) {
+                        rows = rows(emb, pb.count());
+                    }
+                    if (triplets == null) {
+                        triplets = pb.tripletsFromEmbeddings().apply(rows);
+                    }
+                    TripletLoss.Result r = TripletLoss.compute(emb, triplets, s.margin());
                     lv = r.loss().getFloat();
                     TrainingLoop.checkFinite(lv);
                     violated = r.violatedFraction();
-                    if (s.embeddingsEvery() > 0 && (it % s.embeddingsEvery() == 0 || it == 1)) {
-                        int d = (int) emb.getShape().get(1);
-                        float[] flat = emb.toFloatArray();
-                        snapshot = new float[pb.count()][d];
-                        for (int i = 0; i < pb.count(); i++) {
-                            System.arraycopy(flat, i * d, snapshot[i], 0, d);
-                        }
+                    if (snap) {
+                        snapshot = rows;
                     }
                     if (lv > 0f) {
                         gc.backward(r.loss());

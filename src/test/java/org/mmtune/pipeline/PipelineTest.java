@@ -44,7 +44,7 @@ class PipelineTest {
         c.finetune.iterations = 40;
         c.finetune.batchSize = 4;
         c.finetune.cropSize = 96;
-        c.finetune.learningRate = 0.05f;
+        c.finetune.learningRate = 0.01f;
         c.finetune.evalEvery = 20;
         c.finetune.checkpointEvery = 10;
         c.eval.saveOverlays = true;

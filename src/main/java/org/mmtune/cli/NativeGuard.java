@@ -1,0 +1,73 @@
+package org.mmtune.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.mmtune.train.KernelCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training commands need {@code ONEDNN_MAX_CPU_ISA=AVX} in the environment before libtorch loads
+ * (see {@link KernelCheck}); Java cannot set it for itself, so when it is missing the command re-runs
+ * this very command line in a child JVM with the variable set, passes its output through, forwards
+ * Ctrl-C (the child records "cancelled") and returns its exit code. Set {@code -Dmmtune.reexec=false} or
+ * the variable yourself to skip this.
+ */
+final class NativeGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeGuard.class);
+
+    private NativeGuard() {
+    }
+
+    /** Empty when this process may train as it is; otherwise the exit code of the re-run child. */
+    static OptionalInt reexecIfNeeded() {
+        if (System.getenv(KernelCheck.ISA_VARIABLE) != null || "false".equals(System.getProperty("mmtune.reexec"))) {
+            return OptionalInt.empty();
+        }
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        Optional<String> cmd = info.command();
+        Optional<String[]> args = info.arguments();
+        if (cmd.isEmpty() || args.isEmpty()) {
+            LOG.debug("cannot see this process's command line; not re-running with {}", KernelCheck.ISA_VARIABLE);
+            return OptionalInt.empty();
+        }
+        List<String> line = new ArrayList<>();
+        line.add(cmd.get());
+        line.addAll(List.of(args.get()));
+        ProcessBuilder pb = new ProcessBuilder(line).inheritIO();
+        pb.environment().put(KernelCheck.ISA_VARIABLE, "AVX");
+        pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
+        try {
+            Process p = pb.start();
+            Thread hook = new Thread(() -> {
+                if (p.isAlive()) {
+                    p.destroy();
+                    try {
+                        p.waitFor(90, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }, "mmtune-child-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            int code = p.waitFor();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+            return OptionalInt.of(code);
+        } catch (IOException e) {
+            LOG.debug("re-run failed", e);
+            return OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.of(1);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.mmtune.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.mmtune.experiment.ConfigException;
+import org.mmtune.experiment.DatasetSources;
+import org.mmtune.experiment.ExperimentConfig;
+import org.mmtune.experiment.ExperimentConfigs;
+import org.mmtune.experiment.ExperimentRunner;
+import org.mmtune.experiment.MixMatchSource;
+import org.mmtune.experiment.RunOutcome;
+import org.mmtune.train.CancellationToken;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mmtune train}: runs an experiment (proxy → M&M → fine-tune → eval) into a run folder. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Run an experiment (colorization proxy, M&M tuning, FCN fine-tuning, evaluation) into a run folder.")
+public final class TrainCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "Experiment JSON file.")
+        Path config;
+
+        @Option(names = "--preset", paramLabel = "NAME", description = "Bundled preset: quick or camvid.")
+        String preset;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Source source;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Run folder (default runs/<name>-<time>).")
+    Path runDir;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Overrides the config's device.")
+    String device;
+
+    @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoints.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        if (source == null && !resume) {
+            throw new IllegalArgumentException("give --config FILE or --preset NAME (or --resume --run-dir DIR)");
+        }
+        if (resume && runDir == null) {
+            throw new IllegalArgumentException("--resume needs --run-dir DIR");
+        }
+        ExperimentConfig cfg;
+        try {
+            if (resume && source == null) {
+                cfg = ExperimentConfigs.read(runDir.resolve("config.json"));
+            } else if (source.config != null) {
+                cfg = ExperimentConfigs.read(source.config);
+            } else {
+                cfg = ExperimentConfigs.preset(source.preset);
+            }
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (device != null && !List.of("cpu", "gpu", "auto").contains(device)) {
+            throw new IllegalArgumentException("--device: '" + device + "' is not cpu, gpu or auto");
+        }
+        OptionalInt child = NativeGuard.reexecIfNeeded();
+        if (child.isPresent()) {
+            return child.getAsInt();
+        }
+        Path dir = runDir != null ? runDir : Path.of("runs", cfg.name + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (resume && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + ": no such run folder");
+        }
+        RunOutcome out = runWithCtrlC(cfg, dir, resume, device, cfg.name);
+        System.out.println(out.state() + ": " + out.message() + " (run folder " + dir + ")");
+        return out.finished() ? 0 : 1;
+    }
+
+    /** Runs with a progress bar on stderr; Ctrl-C cancels within one iteration and records "cancelled". */
+    static RunOutcome runWithCtrlC(ExperimentConfig cfg, Path dir, boolean resume, String device, String label)
+            throws Exception {
+        CancellationToken cancel = new CancellationToken();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                done.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mmtune-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            ExperimentRunner runner = new ExperimentRunner(cfg, dir, resume, cancel,
+                    List.of(new TerminalProgress(System.err, label)), DatasetSources.standard(), MixMatchSource.factory());
+            if (device != null) {
+                runner.device(device);
+            }
+            return runner.run();
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+}
