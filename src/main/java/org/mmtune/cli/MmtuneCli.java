@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 TrainCommand.class,
                 AblationCommand.class,
+                EvalCommand.class,
+                PredictCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 
