@@ -23,6 +23,11 @@ public final class GuiCommand implements Callable<Integer> {
             description = "Folder the Train view writes new runs to and the Results view lists (default: ./runs).")
     Path runsDir;
 
+    @Option(names = "--run", paramLabel = "DIR",
+            description = "Run folder to open (as File > Open Run): the Train and Results views follow it and the "
+                    + "Match view uses its checkpoint's embeddings.")
+    Path run;
+
     @Option(names = "--bench",
             description = "Measure the views' interactive speed (resample to visible, graph redraw, "
                     + "grid scrolling), print the figures, then exit.")
@@ -36,6 +41,10 @@ public final class GuiCommand implements Callable<Integer> {
         if (runsDir != null) {
             System.setProperty("mmtune.runsDir", runsDir.toAbsolutePath().toString());
         }
+        if (run != null && !java.nio.file.Files.isDirectory(run)) {
+            throw new IllegalArgumentException(run + ": no such run folder");
+        }
+        WorkbenchLauncher.requestRun(run);
         WorkbenchLauncher.Mode mode = bench ? WorkbenchLauncher.Mode.BENCH
                 : snapshotDir != null ? WorkbenchLauncher.Mode.SNAPSHOT : WorkbenchLauncher.Mode.INTERACTIVE;
         int code = WorkbenchLauncher.launch(dataset, snapshotDir, mode);

@@ -69,6 +69,10 @@ public class MmtuneApp extends Application {
         } else {
             ctx.report("No dataset: use File ▸ Open Dataset Folder (Ctrl+O)");
         }
+        Path run = WorkbenchLauncher.requestedRun;
+        if (run != null) {
+            ctx.runDirProperty().set(run.toAbsolutePath().normalize());
+        }
         if (automatic) {
             new AutoDriver(ctx, wb, stage, mode, WorkbenchLauncher.snapshotDir, code -> {
                 exitCode = code;

@@ -13,6 +13,7 @@ public final class WorkbenchLauncher {
 
     static volatile Path requestedDataset;
     static volatile Path snapshotDir;
+    static volatile Path requestedRun;
     static volatile Mode mode = Mode.INTERACTIVE;
     /** Lines for the command to print when the window has closed (written files, figures). */
     static final List<String> REPORT = new ArrayList<>();
@@ -35,6 +36,11 @@ public final class WorkbenchLauncher {
         JFX_LOG.setLevel(java.util.logging.Level.SEVERE);
         Application.launch(MmtuneApp.class);
         return MmtuneApp.exitCode;
+    }
+
+    /** A run folder to open with the window (null: none). */
+    public static void requestRun(Path run) {
+        requestedRun = run;
     }
 
     /** What the snapshot or benchmark mode wants printed (one line each). */
