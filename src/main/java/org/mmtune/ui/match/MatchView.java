@@ -74,6 +74,12 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         });
         vm.showNegativesProperty().addListener((o, a, b) -> canvas.setShowNegatives(b));
         vm.selectedProperty().addListener((o, a, s) -> selectedChanged(s.intValue()));
+        ctx.runDirProperty().addListener((o, a, run) -> {
+            Path params = run == null ? null : CheckpointEmbedder.checkpointOfRun(run);
+            if (params != null) {
+                loadCheckpoint(params);
+            }
+        });
         vm.violationsProperty().addListener((o, a, b) -> updateStats());
         vm.meanLossProperty().addListener((o, a, b) -> updateStats());
         canvas.setMargin(vm.marginProperty().get());
@@ -158,9 +164,21 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
                 FXCollections.observableArrayList(MatchViewModel.Layout.values()));
         layout.setId("match-layout");
         layout.valueProperty().bindBidirectional(vm.layoutProperty());
-        Label embedding = new Label("Distances: " + Embeddings.DESCRIPTOR_NAME
-                + ". No checkpoint loaded.");
+        Label embedding = new Label("Distances: " + Embeddings.DESCRIPTOR_NAME + ".");
         embedding.setId("embedding-label");
+        vm.resultProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                embedding.setText("Distances: " + r.embeddingName() + ".");
+            }
+        });
+        Button loadNet = new Button("Load checkpoint…");
+        loadNet.setId("load-checkpoint");
+        loadNet.setTooltip(new Tooltip("Use a pipeline checkpoint's embedding (.params in a run's checkpoints/);"
+                + " opening a run folder does this too"));
+        loadNet.setOnAction(e -> chooseCheckpoint());
+        Button useDescriptor = new Button("Use descriptor");
+        useDescriptor.disableProperty().bind(vm.embedderProperty().isNull());
+        useDescriptor.setOnAction(e -> vm.embedderProperty().set(null));
         embedding.setWrapText(true);
         embedding.setStyle("-fx-font-size: 11px; -fx-text-fill: #555;");
 
@@ -197,7 +215,8 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         form.add(semi, 1, 1);
         form.addRow(2, new Label("Layout"), layout);
         form.add(negatives, 1, 3);
-        VBox box = new VBox(8, title("Match"), form, embedding, new HBox(6, exportJson, exportPng, fit), marginValue,
+        VBox box = new VBox(8, title("Match"), form, embedding, new HBox(6, loadNet, useDescriptor),
+                new HBox(6, exportJson, exportPng, fit), marginValue,
                 margin, violations, title("Triplet of the clicked node"), thumbs, tripletInfo, title("Graph"), stats);
         box.setPadding(new Insets(8));
         return box;
@@ -299,6 +318,29 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         double loss = 0.5 * Math.max(0, m + dp - dn);
         tripletInfo.setText(String.format("‖a−p‖² = %.4f%n‖a−n‖² = %.4f%nloss ½·max(0, m + ‖a−p‖² − ‖a−n‖²)%n"
                 + "     = %.4f at m = %.2f%s", dp, dn, loss, m, loss > 0 ? "  (violated)" : "  (satisfied)"));
+    }
+
+    private void chooseCheckpoint() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Load a checkpoint for the embeddings");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("mmtune checkpoints", "*.params"));
+        Path run = ctx.runDirProperty().get();
+        if (run != null && java.nio.file.Files.isDirectory(run.resolve("checkpoints"))) {
+            fc.setInitialDirectory(run.resolve("checkpoints").toFile());
+        }
+        File f = fc.showOpenDialog(getScene().getWindow());
+        if (f != null) {
+            loadCheckpoint(f.toPath());
+        }
+    }
+
+    /** Loads a checkpoint in the background; the graph switches to its embeddings when it is ready. */
+    public void loadCheckpoint(Path params) {
+        ctx.report("Loading checkpoint " + params + " …");
+        org.mmtune.ui.common.Background.run("load checkpoint", () -> CheckpointEmbedder.load(params), net -> {
+            vm.embedderProperty().set(net);
+            ctx.report("Match view uses the embeddings of " + params);
+        }, err -> ctx.report("Could not load checkpoint: " + UserMessages.describe(err)));
     }
 
     private void exportJson() {

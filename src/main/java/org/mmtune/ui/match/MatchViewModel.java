@@ -58,6 +58,7 @@ public final class MatchViewModel {
     private final ReadOnlyIntegerWrapper violations = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyDoubleWrapper meanLoss = new ReadOnlyDoubleWrapper(0);
     private final IntegerProperty selected = new SimpleIntegerProperty(-1);
+    private final ObjectProperty<CheckpointEmbedder> embedder = new SimpleObjectProperty<>();
     private final StringProperty message = new SimpleStringProperty("");
     private final MixViewModel mix;
     private long generation;
@@ -70,6 +71,15 @@ public final class MatchViewModel {
         strategy.addListener((o, a, b) -> rebuild());
         layout.addListener((o, a, b) -> rebuild());
         semiHard.addListener((o, a, b) -> rebuild());
+        embedder.addListener((o, a, b) -> {
+            if (a != null) {
+                Background.run("close checkpoint", () -> {
+                    a.close();
+                    return null;
+                }, null, null);
+            }
+            rebuild();
+        });
         margin.addListener((o, a, b) -> updateViolations());
         if (mix.resultProperty().get() != null) {
             rebuild();
@@ -89,6 +99,8 @@ public final class MatchViewModel {
     /** The clicked node, or -1. */
     public IntegerProperty selectedProperty() { return selected; }
     public StringProperty messageProperty() { return message; }
+    /** The network whose embeddings are used (null: the fixed descriptor). */
+    public ObjectProperty<CheckpointEmbedder> embedderProperty() { return embedder; }
 
     /** Rebuilds the graph of the current batch (in the background; the old graph stays until then). */
     public void rebuild() {
@@ -107,7 +119,8 @@ public final class MatchViewModel {
         Layout l = layout.get();
         boolean semi = semiHard.get();
         double mg = margin.get();
-        Background.run("match graph", () -> build(m, s, l, semi, mg), r -> {
+        CheckpointEmbedder net = embedder.get();
+        Background.run("match graph", () -> build(m, s, l, semi, mg, net), r -> {
             done();
             if (gen == generation && m == mix.resultProperty().get()) {
                 MatchResult old = result.get();
@@ -137,11 +150,33 @@ public final class MatchViewModel {
     }
 
     /** Builds graph, descriptor embeddings, layout and triplet statistics (any thread). */
-    public static MatchResult build(MixResult m, MatchStrategy s, Layout l, boolean semiHard, double margin) {
+    public static MatchResult build(MixResult m, MatchStrategy s, Layout l, boolean semiHard, double margin)
+            throws Exception {
+        return build(m, s, l, semiHard, margin, null);
+    }
+
+    /**
+     * Builds graph, embeddings (the network's when {@code net} is given, else the fixed descriptor),
+     * layout and triplet statistics (any thread).
+     */
+    public static MatchResult build(MixResult m, MatchStrategy s, Layout l, boolean semiHard, double margin,
+                                    CheckpointEmbedder net) throws Exception {
         long t0 = System.nanoTime();
         var batch = m.batch();
         int[] labels = batch.labels();
-        float[][] emb = Embeddings.descriptors(m.gray(), m.previewSize());
+        float[][] emb;
+        String embName;
+        if (net == null) {
+            emb = Embeddings.descriptors(m.gray(), m.previewSize());
+            embName = Embeddings.DESCRIPTOR_NAME;
+        } else {
+            java.util.List<org.mmtune.data.Sample> samples = new java.util.ArrayList<>();
+            for (var p : batch.patches()) {
+                samples.add(org.mmtune.ui.common.DatasetAccess.read(m.dataset(), m.pairs().get(p.imageIndex())));
+            }
+            emb = net.embed(samples, batch.patches(), m.config().outSize());
+            embName = net.describe();
+        }
         MatchGraph g = GraphBuilder.build(s, labels, m.config().seed(), emb, semiHard);
         int[][] pos = g.positiveEdges();
         int[][] neg = g.negativeEdges();
@@ -154,7 +189,7 @@ public final class MatchViewModel {
         }
         double[][] positions = l == Layout.PCA ? GraphLayouts.normalise(Embeddings.pca2(emb))
                 : GraphLayouts.classClusters(labels, pos, m.config().seed());
-        return new MatchResult(m, g, pos, neg, emb, Embeddings.DESCRIPTOR_NAME, positions, l, index, stats,
+        return new MatchResult(m, g, pos, neg, emb, embName, positions, l, index, stats,
                 (System.nanoTime() - t0) / 1e6);
     }
 
