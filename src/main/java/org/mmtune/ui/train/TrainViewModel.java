@@ -27,6 +27,9 @@ import javafx.collections.ObservableList;
 import javafx.concurrent.Worker;
 import javafx.util.Duration;
 import org.mmtune.cli.UserMessages;
+import org.mmtune.experiment.ConfigException;
+import org.mmtune.experiment.ExperimentConfig;
+import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.runs.EmbeddingSnapshot;
 import org.mmtune.experiment.runs.RunFolderException;
 import org.mmtune.experiment.runs.RunFollower;
@@ -76,7 +79,7 @@ public final class TrainViewModel {
 
     public TrainViewModel(Path runsDir) {
         this.runsDir.set(runsDir);
-        presets.setAll(Presets.names());
+        presets.setAll(ExperimentConfigs.PRESETS);
         monitor = new RunMonitor(Duration.millis(400), this::apply, this::clearFollowed);
         config.addListener((o, a, b) -> dirty.set(false));
     }
@@ -127,45 +130,69 @@ public final class TrainViewModel {
 
     public void loadPreset(String name) {
         try {
-            config.set(Presets.load(name));
+            config.set(tree(ExperimentConfigs.toJson(ExperimentConfigs.preset(name))));
             configName.set(name);
             configFile.set(null);
             message.set("Preset " + name + " loaded");
-        } catch (IOException e) {
+        } catch (ConfigException | IOException e) {
             LOG.debug("preset {}", name, e);
             message.set("Could not load preset " + name + ": " + UserMessages.describe(e));
         }
     }
 
-    /** Loads an experiment file (the CLI's --config). Errors are reported as one line. */
+    /**
+     * Loads an experiment file (the CLI's --config), completed with the pipeline's defaults so that every
+     * setting shows in the form. Errors are reported as one line naming the file and key.
+     */
     public boolean loadFile(Path file) {
         try {
-            JsonNode n = JSON.readTree(Files.readString(file));
-            if (n == null || !n.isObject()) {
-                message.set(file + ": not a JSON object");
-                return false;
-            }
-            config.set((ObjectNode) n);
+            ExperimentConfig c = ExperimentConfigs.read(file);
+            config.set(tree(ExperimentConfigs.toJson(c)));
             configName.set(stem(file));
             configFile.set(file);
             message.set("Loaded " + file);
             return true;
-        } catch (IOException e) {
+        } catch (ConfigException | IOException e) {
             LOG.debug("config {}", file, e);
-            message.set(file + ": " + UserMessages.describe(e));
+            message.set(UserMessages.describe(e));
             return false;
+        }
+    }
+
+    private static ObjectNode tree(String json) throws IOException {
+        JsonNode n = JSON.readTree(json);
+        if (n == null || !n.isObject()) {
+            throw new IOException("the experiment is not a JSON object");
+        }
+        return (ObjectNode) n;
+    }
+
+    /** The edited experiment as JSON, checked by the pipeline's own rules; null (and a message) if invalid. */
+    private String validJson(String what) {
+        ObjectNode c = config.get();
+        if (c == null) {
+            message.set("Load a preset or an experiment file first");
+            return null;
+        }
+        try {
+            String json = JSON.writeValueAsString(c);
+            ExperimentConfigs.parse(json, what);
+            return json;
+        } catch (ConfigException | IOException e) {
+            LOG.debug("invalid experiment", e);
+            message.set(UserMessages.describe(e));
+            return null;
         }
     }
 
     /** Saves the experiment as the CLI reads it (atomically). */
     public boolean saveFile(Path file) {
-        ObjectNode c = config.get();
-        if (c == null) {
-            message.set("Nothing to save: load a preset or an experiment file first");
+        String json = validJson(file.getFileName().toString());
+        if (json == null) {
             return false;
         }
         try {
-            AtomicFiles.writeString(file, JSON.writeValueAsString(c) + "\n");
+            AtomicFiles.writeString(file, json + "\n");
             configFile.set(file);
             configName.set(stem(file));
             dirty.set(false);
@@ -238,16 +265,8 @@ public final class TrainViewModel {
 
     /** Queues a run of the current experiment; returns the job (null if there is nothing to run). */
     public TrainJob run() {
-        ObjectNode c = config.get();
-        if (c == null) {
-            message.set("Load a preset or an experiment file first");
-            return null;
-        }
-        String json;
-        try {
-            json = JSON.writeValueAsString(c);
-        } catch (IOException e) {
-            message.set("The experiment cannot be written as JSON: " + UserMessages.describe(e));
+        String json = validJson("the experiment");
+        if (json == null) {
             return null;
         }
         Path dir = newRunDir();
@@ -285,7 +304,10 @@ public final class TrainViewModel {
     }
 
     private Path newRunDir() {
-        String base = (configName.get() == null || configName.get().isBlank() ? "run" : configName.get())
+        JsonNode nameNode = config.get() == null ? null : config.get().get("name");
+        String name = nameNode != null && nameNode.isTextual() && !nameNode.asText().isBlank() ? nameNode.asText()
+                : configName.get();
+        String base = (name == null || name.isBlank() ? "run" : name)
                 .replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path root = runsDir.get() == null ? Path.of("runs").toAbsolutePath() : runsDir.get();
