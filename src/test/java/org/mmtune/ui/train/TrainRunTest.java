@@ -184,6 +184,27 @@ class TrainRunTest {
         RunResults r = rvm.results().get(finished.get(0).dir());
         assertThat(r.perClass()).hasSize(ctx.dataset().numClasses());
         snap(robot, "results-compare.png");
+
+        // a run without its predictions gets them from its checkpoint (`mmtune predict` as a child)
+        Path preds = finished.get(1).dir().resolve("predictions");
+        try (var files = Files.list(preds)) {
+            for (Path f : files.toList()) {
+                if (f.toString().endsWith(".png")) {
+                    Files.delete(f);
+                }
+            }
+        }
+        robot.interact(() -> rvm.compare(List.copyOf(rvm.compared())));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> fx(() -> rvm.currentProperty().get()) != null);
+        // (the runs evaluated only maxValImages = 3 images: the others have no prediction either)
+        var missing = fx(() -> rvm.missingPredictions());
+        assertThat(missing.get(finished.get(1))).hasSize(rvm.images().size());
+        assertThat(missing.get(finished.get(0))).hasSize(rvm.images().size() - 3);
+        robot.clickOn("#results-predict");
+        WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> !fx(() -> rvm.busyPredictingProperty().get())
+                && fx(() -> rvm.currentProperty().get()) != null);
+        assertThat(fx(() -> rvm.missingPredictions())).isEmpty();
+        assertThat(fx(() -> rvm.currentProperty().get().predictions())).allSatisfy(p -> assertThat(p).isNotNull());
     }
 
     /** Reads FX state (tasks must be read on the FX thread). */
