@@ -121,12 +121,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 dsPath, samples.size(), batch);
 
         double tripletMs;
+        double tripletCpuMs;
+        double fcnCpuMs;
         MmtuneNet emb = MmtuneNet.embedding(spec);
         try (StageTrainer st = new StageTrainer("bench-mm", emb, dev, new Shape(2, 1, 128, 128),
                 new LrSchedule(0.01f, 0, 1f), 0.9f, 5e-4f, 0)) {
             Trainer tr = st.trainer();
             double[] t = new double[iterations + warm];
+            long cpu0 = 0;
             for (int i = 0; i < iterations + warm; i++) {
+                if (i == warm) {
+                    cpu0 = cpuNanos();
+                }
                 PatchBatch pb = batches.get(i);
                 long t0 = System.nanoTime();
                 try (NDManager m = tr.getManager().newSubManager()) {
@@ -146,6 +152,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             System.err.println();
             tripletMs = median(Arrays.copyOfRange(t, warm, t.length));
+            tripletCpuMs = (cpuNanos() - cpu0) / 1e6 / iterations;
         }
 
         double fcnMs;
@@ -156,7 +163,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
             Trainer tr = st.trainer();
             Random rnd = new Random(1);
             double[] t = new double[iterations + warm];
+            long cpu0 = 0;
             for (int i = 0; i < iterations + warm; i++) {
+                if (i == warm) {
+                    cpu0 = cpuNanos();
+                }
                 long t0 = System.nanoTime();
                 try (NDManager m = tr.getManager().newSubManager()) {
                     float[] x = new float[fcnBatch * crop * crop];
@@ -192,8 +203,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             System.err.println();
             fcnMs = median(Arrays.copyOfRange(t, warm, t.length));
+            fcnCpuMs = (cpuNanos() - cpu0) / 1e6 / iterations;
         }
         double rss = peakRssMb();
+        double loadAvg = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "device %s, AlexNet-BN width /%d, oneDNN ISA %s%n", Devices.describe(dev),
                 widthDivisor, String.valueOf(System.getenv(KernelCheck.ISA_VARIABLE)));
         System.out.printf(Locale.ROOT, "M&M triplet step, %d x 1 x 128^2: %.1f ms (%.0f patches/s)%n", batch, tripletMs,
@@ -202,6 +215,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 fcnMs, fcnBatch * 1000 / fcnMs);
         System.out.printf(Locale.ROOT, "M&M data prep (sample + crop + graph) for %d patches: %.1f ms (%.1f%% of the step)%n",
                 batch, prepMs, 100 * prepMs / tripletMs);
+        System.out.printf(Locale.ROOT, "process CPU time per step: M&M %.0f ms, FCN %.0f ms (%d cores; load average %.1f)%n",
+                tripletCpuMs, fcnCpuMs, Runtime.getRuntime().availableProcessors(), loadAvg);
         System.out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", rss);
         if (json != null) {
             ObjectNode n = new ObjectMapper().createObjectNode();
@@ -210,7 +225,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
             n.put("dataPrepMs", round(prepMs));
             n.put("peakRssMb", Math.round(rss));
             n.put("patchesPerSecond", round(batch * 1000 / tripletMs));
-            n.put("dataPrepShare", round(prepMs / tripletMs));
+            n.put("tripletStepCpuMs", round(tripletCpuMs));
+            n.put("fcnStepCpuMs", round(fcnCpuMs));
+            n.put("loadAverage", round(loadAvg));
+            n.put("dataPrepShare", Math.round(prepMs / tripletMs * 1000) / 1000.0);
             n.put("widthDivisor", widthDivisor);
             n.put("batch", batch);
             n.put("fcnBatch", fcnBatch);
@@ -252,6 +270,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
+    }
+
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
     }
 
     static double peakRssMb() {

@@ -43,6 +43,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunInfo info = RunInfo.open(run);
+        java.util.OptionalInt child = NativeGuard.reexecIfNeeded();
+        if (child.isPresent()) {
+            return child.getAsInt();
+        }
         DatasetSource src = DatasetSources.standard();
         SegmentationDataset ds = src.open(DatasetPaths.resolve(dataset != null ? dataset : info.config().dataset));
         String s = split != null ? split : info.config().evalSplit();

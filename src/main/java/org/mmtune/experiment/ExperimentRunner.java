@@ -298,6 +298,9 @@ public final class ExperimentRunner {
             throw new IOException(params + ": checkpoint predicts " + h.outputs() + " classes, the dataset has "
                     + expectedClasses);
         }
+        if (!device.isGpu()) {
+            org.mmtune.train.KernelCheck.requireFiniteGradients();
+        }
         MmtuneNet net = MmtuneNet.segmentation(h.spec(), h.outputs());
         StageTrainer holder = new StageTrainer("eval", net, device, new Shape(1, 1, 96, 96),
                 new LrSchedule(0.01f, 0, 1f), 0f, 0f, 0);
