@@ -204,6 +204,16 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 ? "Jobs: none running" : "Jobs: " + vm.activeJobsProperty().get() + " queued or running",
                 vm.activeJobsProperty()));
         jobsTitle.setStyle("-fx-font-weight: bold;");
+        Button drop = new Button("Drop queued");
+        drop.setId("train-drop-queued");
+        drop.setTooltip(new Tooltip("Remove the jobs still waiting in the queue (cancel the running one with its"
+                + " own Cancel button)"));
+        drop.disableProperty().bind(vm.activeJobsProperty().lessThan(2));
+        drop.setOnAction(e -> vm.dropQueued());
+        javafx.scene.layout.Region jobsGap = new javafx.scene.layout.Region();
+        HBox.setHgrow(jobsGap, Priority.ALWAYS);
+        HBox jobsRow = new HBox(6, jobsTitle, jobsGap, drop);
+        jobsRow.setAlignment(Pos.CENTER_LEFT);
 
         ListView<TrainViewModel.HistoryEntry> history = new ListView<>(vm.history());
         history.setId("train-history");
@@ -216,7 +226,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
             }
         });
         VBox.setVgrow(sheet.node(), Priority.ALWAYS);
-        VBox box = new VBox(6, top, name, sheet.node(), runsRow, runRow, jobsTitle, jobsView, history);
+        VBox box = new VBox(6, top, name, sheet.node(), runsRow, runRow, jobsRow, jobsView, history);
         box.setPadding(new Insets(8));
         box.setPrefWidth(400);
         box.setMinWidth(320);

@@ -330,6 +330,15 @@ public final class TrainViewModel {
         }
     }
 
+    /** Drops the jobs that wait in the queue (the running one goes on). */
+    public void dropQueued() {
+        for (TrainJob j : List.copyOf(jobs)) {
+            if (!j.isRunning()) {
+                j.cancel(false);
+            }
+        }
+    }
+
     /** Leaves running children running when the window closes; queued jobs are dropped. */
     public void detachAll() {
         for (TrainJob j : List.copyOf(jobs)) {

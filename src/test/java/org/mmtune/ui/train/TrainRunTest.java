@@ -122,8 +122,20 @@ class TrainRunTest {
         // first run: progress and the loss chart move while the child trains
         robot.clickOn("#train-run");
         TrainJob first = vm.allJobs().get(0);
+        // two more queue behind it and are dropped from the queue again, the running one goes on
         robot.clickOn("#train-run");
-        TrainJob second = vm.allJobs().get(1);
+        robot.clickOn("#train-run");
+        TrainJob dropA = vm.allJobs().get(1);
+        TrainJob dropB = vm.allJobs().get(2);
+        assertThat(fx(() -> dropA.getMessage())).isEqualTo("queued");
+        robot.clickOn("#train-drop-queued");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fx(() -> dropA.getState()) == Worker.State.CANCELLED
+                && fx(() -> dropB.getState()) == Worker.State.CANCELLED);
+        assertThat(fx(() -> first.getState())).isNotEqualTo(Worker.State.CANCELLED);
+        assertThat(fx(() -> List.copyOf(vm.history()))).extracting(TrainViewModel.HistoryEntry::text)
+                .allMatch(t -> t.contains("dropped from the queue"));
+        robot.clickOn("#train-run");
+        TrainJob second = vm.allJobs().get(3);
         assertThat(fx(() -> second.getMessage())).isEqualTo("queued");
         WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> fx(() -> vm.charts().lossPoints()) >= 2);
         int seen = fx(() -> vm.charts().lossPoints());
@@ -147,7 +159,7 @@ class TrainRunTest {
                 || fx(() -> second.getState()) == Worker.State.FAILED);
         assertThat(fx(() -> second.getException())).isNull();
         robot.clickOn("#train-run");
-        TrainJob third = vm.allJobs().get(2);
+        TrainJob third = vm.allJobs().get(4);
         WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> third.runDir().equals(fx(vm::followedRun))
                 && fx(() -> vm.charts().lossPoints()) >= 2 && fx(() -> third.getProgress()) > 0);
         snap(robot, "train-running.png");
