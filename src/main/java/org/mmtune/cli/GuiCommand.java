@@ -44,6 +44,12 @@ public final class GuiCommand implements Callable<Integer> {
         if (run != null && !java.nio.file.Files.isDirectory(run)) {
             throw new IllegalArgumentException(run + ": no such run folder");
         }
+        // The Match view runs checkpoints in this process: libtorch must start with oneDNN limited to
+        // AVX here (see KernelCheck), so the window runs in a child JVM with that set when it is not.
+        java.util.OptionalInt child = NativeGuard.reexecIfNeeded();
+        if (child.isPresent()) {
+            return child.getAsInt();
+        }
         WorkbenchLauncher.requestRun(run);
         WorkbenchLauncher.Mode mode = bench ? WorkbenchLauncher.Mode.BENCH
                 : snapshotDir != null ? WorkbenchLauncher.Mode.SNAPSHOT : WorkbenchLauncher.Mode.INTERACTIVE;

@@ -5,7 +5,7 @@ match"). Same algorithm, plainly written: foreground pixel lists with np.nonzero
 for de-duplication, np.pad for the zero padding, cv2.resize, and the reference's quadratic scan
 for the class-wise graph.
 
-usage: python3 bench/reference_mix.py DATASET_FOLDER [LIST_FILE] (default: train.txt, CamVid layout)
+usage: python3 src/bench/python/reference_mix.py DATASET_FOLDER [LIST_FILE] (default: train.txt, CamVid layout)
 needs: numpy and OpenCV's Python bindings (Debian: python3-numpy python3-opencv)
 """
 import os
