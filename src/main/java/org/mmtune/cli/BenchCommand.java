@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code mmtune bench}: benchmark commands that print measured figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that measure this machine and print the figures.",
-        subcommands = {BenchMixCommand.class, BenchTrainCommand.class})
+        subcommands = {BenchMixCommand.class, BenchTrainCommand.class, BenchMemoryCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
