@@ -25,6 +25,7 @@ import org.mmtune.util.AtomicFiles;
 public final class Checkpoints {
 
     private static final int MAGIC = 0x4d4d544e; // "MMTN"
+    private static final int MOMENTUM_MAGIC = 0x4d4d4d4f; // "MMMO"
     private static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -47,13 +48,37 @@ public final class Checkpoints {
         return dir.resolve(stage.id() + ".params");
     }
 
+    /** The optimizer's momentum buffers of a stage's checkpoint (absent in checkpoints from before they were saved). */
+    public static Path momentumFile(Path dir, Stage stage) {
+        return dir.resolve(stage.id() + ".momentum");
+    }
+
     public static Path metaFile(Path dir, Stage stage) {
         return dir.resolve(stage.id() + ".json");
     }
 
     public static void save(Path dir, Stage stage, MmtuneNet net, int iteration, int total, boolean complete)
             throws IOException {
+        save(dir, stage, net, null, iteration, total, complete);
+    }
+
+    /**
+     * Saves the network and, when {@code sgd} is given, its momentum buffers to {@code <stage>.momentum}
+     * (momentum first, then params, then the json; each atomically).
+     */
+    public static void save(Path dir, Stage stage, MmtuneNet net, MomentumSgd sgd, int iteration, int total,
+                            boolean complete) throws IOException {
         Files.createDirectories(dir);
+        if (sgd != null) {
+            AtomicFiles.write(momentumFile(dir, stage), out -> {
+                DataOutputStream d = new DataOutputStream(out);
+                d.writeInt(MOMENTUM_MAGIC);
+                d.writeInt(VERSION);
+                d.writeInt(iteration);
+                sgd.saveState(d);
+                d.flush();
+            });
+        }
         AtomicFiles.write(paramsFile(dir, stage), out -> {
             DataOutputStream d = new DataOutputStream(out);
             d.writeInt(MAGIC);
@@ -148,6 +173,36 @@ public final class Checkpoints {
             throw new IOException(params + ": checkpoint is for " + h.spec().backbone().id() + " width ÷"
                     + h.spec().widthDivisor() + ", the network is " + net.spec().backbone().id() + " width ÷"
                     + net.spec().widthDivisor());
+        }
+    }
+
+    /**
+     * Loads the momentum buffers saved with a checkpoint at {@code iteration} into {@code sgd}. Returns false
+     * (leaving {@code sgd} fresh) when the file is absent, e.g. in checkpoints from before momentum was saved.
+     */
+    public static boolean loadMomentum(Path dir, Stage stage, int iteration, MomentumSgd sgd, MmtuneNet net)
+            throws IOException {
+        Path f = momentumFile(dir, stage);
+        if (!Files.isRegularFile(f)) {
+            return false;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+            if (in.readInt() != MOMENTUM_MAGIC) {
+                throw new IOException(f + ": not an mmtune momentum file");
+            }
+            int v = in.readInt();
+            if (v != VERSION) {
+                throw new IOException(f + ": unsupported momentum file version " + v);
+            }
+            int it = in.readInt();
+            if (it != iteration) {
+                throw new IOException(f + ": momentum is from iteration " + it + ", the checkpoint from " + iteration);
+            }
+            sgd.loadState(in, net);
+            return true;
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(f.toString()) ? e
+                    : new IOException(f + ": " + e.getMessage(), e);
         }
     }
 }

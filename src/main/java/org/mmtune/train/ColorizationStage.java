@@ -49,7 +49,7 @@ public final class ColorizationStage {
         final int cropF = crop;
         try (StageTrainer st = new StageTrainer("proxy", net, ctx.device(), new Shape(1, 1, crop, crop), s.lr(),
                 s.momentum(), s.weightDecay(), 0)) {
-            int start = StageStart.prepare(ctx, Stage.PROXY, net, initBackbone, resume);
+            int start = StageStart.prepare(ctx, Stage.PROXY, net, st.sgd(), initBackbone, resume);
             Trainer trainer = st.trainer();
             Random rnd = new Random(ctx.seed() * 1_000_003L + start);
             int b = s.batchSize();
@@ -90,7 +90,7 @@ public final class ColorizationStage {
             };
             return TrainingLoop.run(Stage.PROXY, start, s.iterations(), trainer.getManager(), step, s.lr(),
                     s.checkpointEvery(),
-                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.PROXY, net, done,
+                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.PROXY, net, st.sgd(), done,
                             s.iterations(), complete),
                     ctx.cancel(), ctx.listeners());
         }

@@ -53,7 +53,7 @@ public final class FinetuneStage {
         MmtuneNet net = MmtuneNet.segmentation(ctx.spec(), numClasses);
         try (StageTrainer st = new StageTrainer("finetune", net, ctx.device(), new Shape(1, 1, crop, crop),
                 s.lr(), s.momentum(), s.weightDecay(), 0)) {
-            int start = StageStart.prepare(ctx, Stage.FINETUNE, net, initBackbone, resume);
+            int start = StageStart.prepare(ctx, Stage.FINETUNE, net, st.sgd(), initBackbone, resume);
             Trainer trainer = st.trainer();
             Segmenter seg = new Segmenter(net, trainer.getManager());
             Random rnd = new Random(ctx.seed() * 1_000_033L + start);
@@ -88,7 +88,7 @@ public final class FinetuneStage {
             };
             return TrainingLoop.run(Stage.FINETUNE, start, s.iterations(), trainer.getManager(), step, s.lr(),
                     s.checkpointEvery(),
-                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.FINETUNE, net, done,
+                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.FINETUNE, net, st.sgd(), done,
                             s.iterations(), complete),
                     ctx.cancel(), ctx.listeners());
         }

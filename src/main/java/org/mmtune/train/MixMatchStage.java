@@ -45,7 +45,7 @@ public final class MixMatchStage {
         int ps = s.patchSize();
         try (StageTrainer st = new StageTrainer("mm", net, ctx.device(), new Shape(2, 1, ps, ps), s.lr(),
                 s.momentum(), s.weightDecay(), 0)) {
-            int start = StageStart.prepare(ctx, Stage.MM, net, initBackbone, resume);
+            int start = StageStart.prepare(ctx, Stage.MM, net, st.sgd(), initBackbone, resume);
             Trainer trainer = st.trainer();
             TrainingLoop.Step step = (mgr, it) -> {
                 PatchBatch pb = source.next(it);
@@ -95,7 +95,7 @@ public final class MixMatchStage {
             };
             return TrainingLoop.run(Stage.MM, start, s.iterations(), trainer.getManager(), step, s.lr(),
                     s.checkpointEvery(),
-                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.MM, net, done,
+                    (done, complete) -> Checkpoints.save(ctx.checkpointDir(), Stage.MM, net, st.sgd(), done,
                             s.iterations(), complete),
                     ctx.cancel(), ctx.listeners());
         }

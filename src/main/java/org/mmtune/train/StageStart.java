@@ -23,11 +23,23 @@ final class StageStart {
      */
     static int prepare(StageContext ctx, Stage stage, MmtuneNet net, Path initBackbone, boolean resume)
             throws IOException {
+        return prepare(ctx, stage, net, null, initBackbone, resume);
+    }
+
+    /** As above; on resume also restores {@code sgd}'s momentum buffers when the checkpoint has them. */
+    static int prepare(StageContext ctx, Stage stage, MmtuneNet net, MomentumSgd sgd, Path initBackbone,
+                       boolean resume) throws IOException {
         if (resume) {
             Optional<Checkpoints.Meta> meta = Checkpoints.meta(ctx.checkpointDir(), stage);
             if (meta.isPresent()) {
                 Checkpoints.loadFull(Checkpoints.paramsFile(ctx.checkpointDir(), stage), net);
                 int it = meta.get().iteration();
+                if (sgd != null && !Checkpoints.loadMomentum(ctx.checkpointDir(), stage, it, sgd, net)) {
+                    String note = stage.id() + ": checkpoint has no momentum buffers (older format); "
+                            + "resuming with fresh momentum";
+                    LOG.info(note);
+                    ctx.listeners().forEach(l -> l.onMessage(note));
+                }
                 String msg = "resuming " + stage.id() + " from its checkpoint at iteration " + it;
                 LOG.info(msg);
                 ctx.listeners().forEach(l -> l.onMessage(msg));

@@ -41,6 +41,9 @@ public final class StageTrainer implements AutoCloseable {
 
     public Model model() { return model; }
 
+    /** The optimizer, whose momentum buffers go into checkpoints. */
+    public MomentumSgd sgd() { return sgd; }
+
     /** Applies the SGD update of {@code iteration} (1-based) from the gradients of the last backward pass. */
     public void step(int iteration) {
         sgd.step(net, iteration);
