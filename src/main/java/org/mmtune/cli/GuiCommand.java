@@ -33,6 +33,11 @@ public final class GuiCommand implements Callable<Integer> {
                     + "grid scrolling), print the figures, then exit.")
     boolean bench;
 
+    @Option(names = "--stall-monitor",
+            description = "Debug: measure how long the FX thread is blocked (ping every 5 ms) and print the worst "
+                    + "stall and percentiles per view when the window closes (always on with --bench).")
+    boolean stallMonitor;
+
     @Override
     public Integer call() {
         if (bench && snapshotDir != null) {
@@ -51,6 +56,7 @@ public final class GuiCommand implements Callable<Integer> {
             return child.getAsInt();
         }
         WorkbenchLauncher.requestRun(run);
+        WorkbenchLauncher.requestStallMonitor(stallMonitor);
         WorkbenchLauncher.Mode mode = bench ? WorkbenchLauncher.Mode.BENCH
                 : snapshotDir != null ? WorkbenchLauncher.Mode.SNAPSHOT : WorkbenchLauncher.Mode.INTERACTIVE;
         int code = WorkbenchLauncher.launch(dataset, snapshotDir, mode);

@@ -14,6 +14,7 @@ import javafx.stage.Stage;
 import org.mmtune.cli.UserMessages;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.Images;
+import org.mmtune.ui.common.StallMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +138,7 @@ public final class AutoDriver extends Thread {
                     return null;
                 });
                 awaitIdle(60);
+                StallMonitor.phaseIfRunning(wb.specs().get(i).name() + " view (bench)");
                 for (String line : b.bench(this)) {
                     WorkbenchLauncher.addReport(wb.specs().get(i).name() + ": " + line);
                 }

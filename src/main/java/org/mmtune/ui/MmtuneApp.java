@@ -9,6 +9,7 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.mmtune.data.SampleData;
+import org.mmtune.ui.common.StallMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,13 @@ public class MmtuneApp extends Application {
 
     static volatile int exitCode = 0;
 
+    private StallMonitor stallMonitor;
+
     @Override
     public void start(Stage stage) {
+        if (WorkbenchLauncher.stallMonitor || WorkbenchLauncher.mode == WorkbenchLauncher.Mode.BENCH) {
+            stallMonitor = StallMonitor.start(5, "start-up and opening the dataset");
+        }
         WorkbenchContext ctx = new WorkbenchContext();
         ctx.setWindow(stage);
         WorkbenchLauncher.Mode mode = WorkbenchLauncher.mode;
@@ -78,6 +84,18 @@ public class MmtuneApp extends Application {
                 exitCode = code;
                 Platform.exit();
             }).start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (stallMonitor != null) {
+            stallMonitor.stop();
+            List<String> lines = stallMonitor.report();
+            for (String line : lines) {
+                LOG.info("FX stall monitor: {}", line);
+                WorkbenchLauncher.addReport("FX stall monitor: " + line);
+            }
         }
     }
 

@@ -50,14 +50,14 @@ final class Settings {
                 prefs.remove("recent." + i);
             }
         }
-        flush();
+        flushLater();
     }
 
     void clearRecent() {
         for (int i = 0; i < MAX_RECENT; i++) {
             prefs.remove("recent." + i);
         }
-        flush();
+        flushLater();
     }
 
     int lastTab() {
@@ -129,6 +129,11 @@ final class Settings {
                 }
             }
         }
+    }
+
+    /** Writes the preferences to disk off the FX thread (a flush touches the disk: up to 100+ ms). */
+    private void flushLater() {
+        java.util.concurrent.CompletableFuture.runAsync(this::flush);
     }
 
     private void flush() {

@@ -25,6 +25,7 @@ import javafx.stage.DirectoryChooser;
 import org.controlsfx.control.StatusBar;
 import org.mmtune.data.SampleData;
 import org.mmtune.ui.common.Perf;
+import org.mmtune.ui.common.StallMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,11 @@ public final class Workbench extends BorderPane {
         overlay.setVisible(false);
         StackPane centre = new StackPane(tabs, overlay);
         StackPane.setAlignment(overlay, Pos.TOP_RIGHT);
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
+            if (t != null) {
+                StallMonitor.phaseIfRunning(t.getText() + " view");
+            }
+        });
         setTop(menu());
         setCenter(centre);
         setBottom(statusBar());

@@ -17,6 +17,7 @@ import org.mmtune.cli.UserMessages;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
+import org.mmtune.ui.common.StallMonitor;
 
 /**
  * What the views of one workbench window share: the open dataset, the open run folder, the status line
@@ -106,6 +107,8 @@ public final class WorkbenchContext {
         loading.set(true);
         report("Opening " + folder + " …");
         long t0 = System.nanoTime();
+        String phase = StallMonitor.currentPhase();
+        StallMonitor.phaseIfRunning("opening a dataset");
         Background.run("open dataset", () -> DatasetAccess.open(folder), ds -> {
             loading.set(false);
             datasetPath.set(folder.toAbsolutePath().normalize());
@@ -114,10 +117,18 @@ public final class WorkbenchContext {
             report(String.format("Opened %s: %s, %d classes, %d images (%.0f ms)", ds.name(), ds.format(),
                     ds.numClasses(), images, (System.nanoTime() - t0) / 1e6));
             onDatasetOpened.run();
+            restorePhase(phase);
         }, err -> {
             loading.set(false);
+            restorePhase(phase);
             report("Could not open dataset: " + UserMessages.describe(err));
         });
+    }
+
+    private static void restorePhase(String phase) {
+        if (phase != null) {
+            StallMonitor.phaseIfRunning(phase);
+        }
     }
 
     /** For tests and the snapshot mode: sets an already loaded dataset. */

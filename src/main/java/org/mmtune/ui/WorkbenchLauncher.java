@@ -15,6 +15,7 @@ public final class WorkbenchLauncher {
     static volatile Path snapshotDir;
     static volatile Path requestedRun;
     static volatile Mode mode = Mode.INTERACTIVE;
+    static volatile boolean stallMonitor;
     /** Lines for the command to print when the window has closed (written files, figures). */
     static final List<String> REPORT = new ArrayList<>();
     private static final java.util.logging.Logger JFX_LOG = java.util.logging.Logger.getLogger("javafx");
@@ -36,6 +37,14 @@ public final class WorkbenchLauncher {
         JFX_LOG.setLevel(java.util.logging.Level.SEVERE);
         Application.launch(MmtuneApp.class);
         return MmtuneApp.exitCode;
+    }
+
+    /**
+     * Measure how long the FX thread is blocked while the window runs ({@code gui --stall-monitor}); the
+     * figures are printed when it closes. The benchmark mode always measures.
+     */
+    public static void requestStallMonitor(boolean on) {
+        stallMonitor = on;
     }
 
     /** A run folder to open with the window (null: none). */

@@ -22,6 +22,7 @@ final class MatchBench {
             out.add("no graph to measure");
             return out;
         }
+        org.mmtune.ui.common.StallMonitor.phaseIfRunning("Match: 100 redraws, then zooming for 2 s");
         List<Double> draws = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             draws.add(d.fx(() -> {

@@ -11,6 +11,7 @@ import javafx.scene.Node;
 import javafx.scene.control.ScrollBar;
 import org.mmtune.ui.AutoDriver;
 import org.mmtune.ui.common.Perf;
+import org.mmtune.ui.common.StallMonitor;
 
 /** {@code gui --bench} figures of the Mix view: resample to visible, and scrolling a 10,000-patch grid. */
 final class MixBench {
@@ -26,6 +27,7 @@ final class MixBench {
         Perf.clear();
         int rounds = 10;
         List<Double> cpu = new ArrayList<>();
+        StallMonitor.phaseIfRunning("Mix: resample + regraph (new seed)");
         for (int i = 0; i < rounds; i++) {
             long c0 = processCpuNanos();
             MixResult before = d.fx(() -> vm.resultProperty().get());
@@ -60,6 +62,7 @@ final class MixBench {
         });
         d.awaitIdle(10);
         Thread.sleep(300);
+        StallMonitor.phaseIfRunning("Mix: scrolling the " + GRID_PATCHES + "-patch grid");
         long c0 = processCpuNanos();
         List<Double> frames = scroll(d, view, 4.0);
         double cpuPerFrame = (processCpuNanos() - c0) / 1e6 / Math.max(1, frames.size());

@@ -1,0 +1,122 @@
+package org.mmtune.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mmtune.data.SampleData;
+import org.mmtune.ui.common.Background;
+import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.ui.mix.MixView;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The FX stall monitor: a deliberate block is measured at its full length, and it follows real view work. */
+@ExtendWith(ApplicationExtension.class)
+class StallMonitorTest {
+
+    private WorkbenchContext ctx;
+    private Workbench wb;
+    private StallMonitor monitor;
+
+    @BeforeAll
+    static void noEngine() {
+        System.setProperty("mmtune.engine", "off");
+        System.setProperty("headless.geometry", "1600x1000-32");
+        System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
+    }
+
+    @Start
+    void start(Stage stage) {
+        ctx = new WorkbenchContext();
+        wb = new Workbench(ctx, new Settings(), WorkbenchViewsTest.partOne());
+        stage.setScene(new Scene(wb, 1260, 760));
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() {
+        if (monitor != null) {
+            monitor.stop();
+        }
+    }
+
+    private static void waitForGaps(StallMonitor m, String phase, int n) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> m.stats().stream()
+                .anyMatch(s -> s.phase().equals(phase) && s.samples() >= n));
+    }
+
+    @Test
+    void aDeliberate150msBlockIsReportedAsAtLeast150ms(FxRobot robot) throws Exception {
+        monitor = StallMonitor.start(5, "idle");
+        waitForGaps(monitor, "idle", 20);
+        assertThat(StallMonitor.current()).isSameAs(monitor);
+        monitor.phase("blocked");
+        robot.interact(() -> {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        });
+        waitForGaps(monitor, "blocked", 5);
+        StallMonitor.Stats blocked = monitor.stats().stream().filter(s -> s.phase().equals("blocked")).findFirst()
+                .orElseThrow();
+        assertThat(blocked.max()).isGreaterThanOrEqualTo(150.0);
+        assertThat(blocked.overTarget()).isGreaterThanOrEqualTo(1);
+        // the FX thread's stack was sampled during the block: the report says where it was
+        assertThat(blocked.worstAt()).contains("StallMonitorTest");
+        List<String> report = monitor.report();
+        assertThat(report).anyMatch(l -> l.startsWith("blocked: worst stall 1") && l.contains("stalls > 100 ms: ")
+                && l.contains("FX thread on CPU for"));
+        assertThat(blocked.worstCpu()).as("the block spins on the CPU").isGreaterThan(50.0);
+        assertThat(report.get(report.size() - 1)).startsWith("all phases: worst stall").contains("over the 100 ms target");
+        assertThat(monitor.worstMs()).isGreaterThanOrEqualTo(150.0);
+        monitor.stop();
+        assertThat(StallMonitor.current()).isNull();
+    }
+
+    @Test
+    void measuresWhileTheViewsLoadSampleAndRegraph(FxRobot robot) throws Exception {
+        monitor = StallMonitor.start(5, "start-up");
+        Path sample = SampleData.locate().orElseThrow();
+        robot.interact(() -> ctx.openDataset(sample));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ctx.dataset() != null);
+        robot.clickOn("#tab-mix");
+        settle();
+        MixView mix = (MixView) wb.view("Mix").orElseThrow();
+        robot.clickOn("#mix-new-seed");
+        settle();
+        robot.clickOn("#tab-match");
+        settle();
+        monitor.stop();
+        List<StallMonitor.Stats> stats = monitor.stats();
+        assertThat(stats).extracting(StallMonitor.Stats::phase)
+                .contains("opening a dataset", "Mix view", "Match view");
+        assertThat(stats).allSatisfy(s -> {
+            assertThat(s.samples()).isPositive();
+            assertThat(s.p50()).isPositive().isLessThanOrEqualTo(s.p90());
+            assertThat(s.p90()).isLessThanOrEqualTo(s.p99());
+            assertThat(s.p99()).isLessThanOrEqualTo(s.max());
+        });
+        assertThat(mix.items()).isNotEmpty();
+        System.out.println(String.join("\n", monitor.report()));
+    }
+
+    private void settle() throws Exception {
+        int[] quiet = {0};
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            quiet[0] = Background.busyProperty().get() == 0 ? quiet[0] + 1 : 0;
+            return quiet[0] >= 3;
+        });
+    }
+}
