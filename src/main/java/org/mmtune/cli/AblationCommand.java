@@ -37,6 +37,7 @@ public final class AblationCommand implements Callable<Integer> {
         ExperimentConfig base;
         try {
             base = config != null ? ExperimentConfigs.read(config) : ExperimentConfigs.preset(preset);
+            org.mmtune.experiment.DatasetCheck.check(base, config != null ? config.toString() : "preset " + preset);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.mmtune.experiment.ConfigException;
+import org.mmtune.experiment.DatasetCheck;
 import org.mmtune.experiment.DatasetSources;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
@@ -62,6 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
                 cfg = ExperimentConfigs.read(source.config);
             } else {
                 cfg = ExperimentConfigs.preset(source.preset);
+            }
+            if (!resume) {
+                // the dataset and its splits are checked before the run folder exists
+                DatasetCheck.check(cfg, source.config != null ? source.config.toString() : "preset " + source.preset);
             }
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

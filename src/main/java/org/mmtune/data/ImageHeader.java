@@ -123,6 +123,9 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
             if (!contains(tail, Math.max(0, tail.length - TAIL), "IEND".getBytes(StandardCharsets.US_ASCII))) {
                 throw new DatasetException(name + ": truncated PNG (no IEND chunk at the end)");
             }
+            if (whole) {
+                checkPngChunks(name, head);
+            }
         } else if (head.length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF) {
             h = parseJpeg(name, head, whole);
             if (!contains(tail, Math.max(0, tail.length - TAIL), new byte[] {(byte) 0xFF, (byte) 0xD9})) {
@@ -170,6 +173,45 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
             throw new DatasetException(name + ": corrupt PNG (colour type " + type + ")");
         }
         return new ImageHeader("PNG", (int) w, (int) h, depth, type);
+    }
+
+    /**
+     * Walks the chunks of a whole PNG and checks the CRC of the critical ones (IHDR, PLTE, IDAT, IEND), so
+     * that a corrupt file is refused with a plain message before the native decoder sees it (libpng would
+     * print its own complaint to the terminal).
+     */
+    static void checkPngChunks(String name, byte[] b) throws DatasetException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        int i = PNG_SIGNATURE.length;
+        while (i + 12 <= b.length) {
+            long len = be32(b, i) & 0xFFFFFFFFL;
+            String type = new String(b, i + 4, 4, StandardCharsets.ISO_8859_1);
+            if (len > b.length - i - 12L) {
+                throw new DatasetException(name + ": corrupt PNG (chunk '" + printable(type) + "' at byte " + i
+                        + " runs past the end of the file)");
+            }
+            if (Character.isUpperCase(type.charAt(0))) {
+                crc.reset();
+                crc.update(b, i + 4, 4 + (int) len);
+                if ((int) crc.getValue() != be32(b, i + 8 + (int) len)) {
+                    throw new DatasetException(name + ": corrupt PNG (checksum error in chunk '" + printable(type)
+                            + "' at byte " + i + ")");
+                }
+            }
+            if ("IEND".equals(type)) {
+                return;
+            }
+            i += 12 + (int) len;
+        }
+        throw new DatasetException(name + ": corrupt PNG (no IEND chunk after the data)");
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(c >= 0x20 && c < 0x7F ? c : '?');
+        }
+        return sb.toString();
     }
 
     private static ImageHeader parseJpeg(String name, byte[] b, boolean whole) throws DatasetException {
