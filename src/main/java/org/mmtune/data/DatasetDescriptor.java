@@ -84,7 +84,7 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
         } catch (JsonProcessingException e) {
             throw notJson(file, e);
         } catch (IOException e) {
-            throw new DatasetException(file + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
+            throw new DatasetException(file + ": cannot read (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
     }
 

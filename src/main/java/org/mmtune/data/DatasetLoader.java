@@ -95,7 +95,7 @@ public final class DatasetLoader {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isDirectory).sorted().toList();
         } catch (IOException e) {
-            throw new DatasetException(dir + ": cannot list folder (" + e.getClass().getSimpleName() + ")", e);
+            throw new DatasetException(dir + ": cannot list folder (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
     }
 
@@ -161,7 +161,7 @@ public final class DatasetLoader {
                     s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted()
                             .forEach(p -> lists.putIfAbsent(PairLists.stem(p), p));
                 } catch (IOException e) {
-                    throw new DatasetException(dir + ": cannot list folder", e);
+                    throw new DatasetException(dir + ": cannot list folder (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
                 }
             }
             Map<String, List<ImagePair>> splits = new LinkedHashMap<>();
@@ -279,7 +279,7 @@ public final class DatasetLoader {
                             entries.add(new Path[] {img, tid, lid});
                         }
                     } catch (IOException e) {
-                        throw new DatasetException(city + ": cannot list folder", e);
+                        throw new DatasetException(city + ": cannot list folder (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
                     }
                 }
                 found.put(split, entries);

@@ -194,7 +194,7 @@ public final class DatasetValidator {
         } catch (RuntimeException e) {
             LOG.debug("unexpected failure reading {}", pair, e);
             return new PairCheck(new DatasetProblem(split, DatasetProblem.Kind.UNREADABLE,
-                    PairLists.rel(ds.root(), pair.image()), "cannot be read (" + e.getClass().getSimpleName() + ")"),
+                    PairLists.rel(ds.root(), pair.image()), "cannot be read (unexpected error; details in the log)"),
                     null, 0, null, false);
         }
     }

@@ -74,7 +74,7 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
         } catch (AccessDeniedException e) {
             throw new DatasetException(name + ": permission denied");
         } catch (IOException e) {
-            throw new DatasetException(name + ": cannot read (" + e.getMessage() + ")", e);
+            throw new DatasetException(name + ": cannot read (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
     }
 
@@ -99,7 +99,7 @@ public record ImageHeader(String format, int width, int height, int bitDepth, in
         } catch (AccessDeniedException e) {
             throw new DatasetException(name + ": permission denied");
         } catch (IOException e) {
-            throw new DatasetException(name + ": cannot read (" + e.getMessage() + ")", e);
+            throw new DatasetException(name + ": cannot read (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
     }
 

@@ -133,7 +133,7 @@ final class PairLists {
                 return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
             }
         } catch (IOException e) {
-            throw new DatasetException(file + ": cannot read list file (" + e.getClass().getSimpleName() + ")", e);
+            throw new DatasetException(file + ": cannot read list file (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
     }
 
@@ -179,7 +179,7 @@ final class PairLists {
             }
             out.putAll(chosen);
         } catch (IOException e) {
-            throw new DatasetException(dir + ": cannot list folder (" + e.getClass().getSimpleName() + ")", e);
+            throw new DatasetException(dir + ": cannot list folder (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
         return out;
     }

@@ -39,7 +39,7 @@ public final class ExperimentConfigs {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new ConfigException(file + ": cannot read (" + org.mmtune.util.IoProblems.describe(e) + ")", e);
         }
         return parse(text, file.toString());
     }

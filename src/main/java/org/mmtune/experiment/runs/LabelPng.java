@@ -27,6 +27,11 @@ public final class LabelPng {
     public static Labels read(Path file) throws RunFolderException {
         BufferedImage img;
         try {
+            org.mmtune.data.ImageHeader.read(file);   // refuses broken or enormous files before decoding
+        } catch (org.mmtune.data.DatasetException e) {
+            throw new RunFolderException(e.getMessage(), e);
+        }
+        try {
             img = ImageIO.read(file.toFile());
         } catch (IOException e) {
             throw new RunFolderException(file + ": not a readable image (" + e.getMessage() + ")", e);

@@ -53,13 +53,21 @@ public final class Thumbnails {
         waiting.add(onReady);
         WAITING.put(key, waiting);
         Background.thumbnail(() -> {
-            Image loaded = new Image(file.toUri().toString(), width, height, true, true, false);
+            Image loaded;
+            try {
+                // refuse empty, broken or enormous files from their header before JavaFX allocates pixels
+                org.mmtune.data.ImageHeader.read(file);
+                loaded = new Image(file.toUri().toString(), width, height, true, true, false);
+            } catch (org.mmtune.data.DatasetException e) {
+                loaded = null;
+            }
+            Image img2 = loaded;
             Background.runFx(() -> {
                 List<Consumer<Image>> done = WAITING.remove(key);
-                if (!loaded.isError()) {
-                    CACHE_MAP.put(key, loaded);
+                if (img2 != null && !img2.isError()) {
+                    CACHE_MAP.put(key, img2);
                     if (done != null) {
-                        done.forEach(c -> c.accept(loaded));
+                        done.forEach(c -> c.accept(img2));
                     }
                 }
             });
