@@ -20,7 +20,13 @@ import org.mmtune.mix.MixedBatch;
  * @param thumbs      RGB preview of each patch (see {@link PatchPreview})
  * @param sampleMs    time to decode, sample and crop
  * @param requestedAt System.nanoTime() of the change that asked for it
+ * @param skipped     one line per chosen image that could not be read (skipped; the batch has the rest)
  */
 public record MixResult(SegmentationDataset dataset, String split, MixConfig config, MixedBatch batch,
-                        List<ImagePair> pairs, int previewSize, byte[][] gray, Image[] thumbs, double sampleMs, long requestedAt) {
+                        List<ImagePair> pairs, int previewSize, byte[][] gray, Image[] thumbs, double sampleMs, long requestedAt,
+                        List<String> skipped) {
+
+    public MixResult {
+        skipped = skipped == null ? List.of() : List.copyOf(skipped);
+    }
 }

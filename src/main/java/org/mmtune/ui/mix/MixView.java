@@ -203,10 +203,10 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         split.setId("mix-split");
         split.valueProperty().bindBidirectional(vm.splitProperty());
         row = add(g, row, "Split", split, "Images are drawn from this split");
-        row = add(g, row, "Images / batch", intSpinner("mix-images", vm.imagesPerBatchProperty(), 1, 5000, 1),
-                "Images drawn for one mixed batch (paper: 40)");
-        row = add(g, row, "Patches / image", intSpinner("mix-patches", vm.patchesPerImageProperty(), 1, 500, 1),
-                "Patches kept per image (paper: 10)");
+        row = add(g, row, "Images / batch", forgiving(intSpinner("mix-images", vm.imagesPerBatchProperty(), 1, 5000, 1),
+                "Images / batch", 1, 5000, vm), "Images drawn for one mixed batch (paper: 40)");
+        row = add(g, row, "Patches / image", forgiving(intSpinner("mix-patches", vm.patchesPerImageProperty(), 1, 500, 1),
+                "Patches / image", 1, 500, vm), "Patches kept per image (paper: 10)");
 
         RangeSlider sizes = new RangeSlider(16, 512, vm.minSizeProperty().get(), vm.maxSizeProperty().get());
         sizes.setId("mix-size-range");
@@ -232,14 +232,14 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
                 vm.maxSizeProperty()));
         g.add(sizeLabel, 0, row++, 2, 1);
         g.add(sizes, 0, row++, 2, 1);
-        row = add(g, row, "Output size", intSpinner("mix-out", vm.outSizeProperty(), 8, 512, 8),
-                "Crops are resized to this side (paper: 128)");
+        row = add(g, row, "Output size", forgiving(intSpinner("mix-out", vm.outSizeProperty(), 8, 512, 8),
+                "Output size", 8, 512, vm), "Crops are resized to this side (paper: 128)");
         row = add(g, row, "Background ratio", slider("mix-bg", vm.backgroundRatioProperty(), 0, 1),
                 "Share of patches centred on the background class (only if the dataset has one)");
         row = add(g, row, "De-dup overlap", slider("mix-dedup", vm.dedupThresholdProperty(), 0, 1),
                 "Skip a candidate when more than this share of it is already covered (paper: 0.6; 1 = off)");
-        row = add(g, row, "Candidates ×", intSpinner("mix-candidates", vm.candidateFactorProperty(), 1, 50, 1),
-                "Candidates drawn per wanted patch (paper: 5)");
+        row = add(g, row, "Candidates ×", forgiving(intSpinner("mix-candidates", vm.candidateFactorProperty(), 1, 50, 1),
+                "Candidates ×", 1, 50, vm), "Candidates drawn per wanted patch (paper: 5)");
         ComboBox<LabelMode> mode = new ComboBox<>(FXCollections.observableArrayList(LabelMode.values()));
         mode.valueProperty().bindBidirectional(vm.labelModeProperty());
         row = add(g, row, "Label", mode, "Patch label: the centre pixel's class, or the window's majority class");
@@ -249,6 +249,7 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, (int) vm.seedProperty().get());
         seed.setId("mix-seed");
         seed.setEditable(true);
+        forgiving(seed, "Seed", 0, Integer.MAX_VALUE, vm);
         seed.valueProperty().addListener((o, a, v) -> vm.seedProperty().set(v));
         vm.seedProperty().addListener((o, a, v) -> {
             if (!Objects.equals(seed.getValue(), v.intValue())) {
@@ -299,6 +300,42 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
         p.addListener((o, a, v) -> {
             if (s.getValue() != v.intValue()) {
                 s.getValueFactory().setValue(v.intValue());
+            }
+        });
+        return s;
+    }
+
+    /**
+     * Typed text that is no whole number, or lies outside [min, max], neither throws on the FX thread (the
+     * stock converter would) nor reaches the sampler: the value stays or is clamped, and the message line
+     * says why.
+     */
+    static Spinner<Integer> forgiving(Spinner<Integer> s, String name, int min, int max, MixViewModel vm) {
+        s.getValueFactory().setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer v) {
+                return v == null ? "" : v.toString();
+            }
+
+            @Override
+            public Integer fromString(String text) {
+                Integer current = s.getValue();
+                String t = text == null ? "" : text.strip();
+                long v;
+                try {
+                    v = Long.parseLong(t);
+                } catch (NumberFormatException e) {
+                    vm.inputProblem(name + ": '" + t + "' is not a whole number; kept " + current);
+                    javafx.application.Platform.runLater(() -> s.getEditor().setText(String.valueOf(s.getValue())));
+                    return current;
+                }
+                if (v < min || v > max) {
+                    int clamped = (int) Math.max(min, Math.min(max, v));
+                    vm.inputProblem(name + ": " + v + " is outside " + min + "–" + max + "; using " + clamped);
+                    javafx.application.Platform.runLater(() -> s.getEditor().setText(String.valueOf(s.getValue())));
+                    return clamped;
+                }
+                return (int) v;
             }
         });
         return s;

@@ -67,6 +67,7 @@ public final class MixViewModel {
     private boolean running;
     private boolean again;
     private long requestedAt;
+    private String inputNote;
 
     public MixViewModel() {
         reset(MixConfig.defaults());
@@ -159,7 +160,7 @@ public final class MixViewModel {
         MixConfig cfg = config();
         List<String> problems = cfg.problems();
         if (!problems.isEmpty()) {
-            message.set(problems.get(0));
+            message.set("Not sampled: " + formWords(problems.get(0)) + " (the previous batch stays)");
             return;
         }
         long gen = ++generation;
@@ -170,12 +171,28 @@ public final class MixViewModel {
             finish();
             if (gen == generation) {
                 result.set(r);
-                message.set(describe(r));
+                message.set(inputNote == null ? describe(r) : inputNote + " — " + describe(r));
+                inputNote = null;
             }
         }, err -> {
             finish();
             message.set("Sampling failed: " + UserMessages.describe(err));
         });
+    }
+
+    /** A plain line about a value typed into the form (shown now, and in front of the next batch's summary). */
+    public void inputProblem(String line) {
+        inputNote = line;
+        message.set(line);
+    }
+
+    /** A config problem in the words of the form's labels. */
+    static String formWords(String problem) {
+        return problem.replace("imagesPerBatch", "Images / batch").replace("patchesPerImage", "Patches / image")
+                .replace("minSize..maxSize", "the patch side range").replace("minSize", "the smallest patch side")
+                .replace("maxSize", "the largest patch side").replace("outSize", "Output size")
+                .replace("backgroundRatio", "Background ratio").replace("dedupThreshold", "De-dup overlap")
+                .replace("candidateFactor", "Candidates ×");
     }
 
     private void finish() {
@@ -199,19 +216,18 @@ public final class MixViewModel {
         int[] chosen = sampler.chooseImages(pairs.size(), 0);
         List<Sample> samples = new ArrayList<>(chosen.length);
         List<Integer> kept = new ArrayList<>();
-        String firstError = null;
+        List<String> skipped = new ArrayList<>();
         for (int idx : chosen) {
             try {
                 samples.add(DatasetAccess.read(ds, pairs.get(idx)));
                 kept.add(idx);
             } catch (Exception e) {
-                if (firstError == null) {
-                    firstError = UserMessages.describe(e);
-                }
+                skipped.add(UserMessages.describe(e));
             }
         }
         if (samples.isEmpty()) {
-            throw new IllegalArgumentException("no image of the batch could be read: " + firstError);
+            throw new IllegalArgumentException("none of the " + chosen.length + " images of the batch could be read"
+                    + (skipped.isEmpty() ? "" : " (first: " + skipped.get(0) + ")"));
         }
         int[] indices = kept.stream().mapToInt(Integer::intValue).toArray();
         // sampling as the pipeline does it; crops as previews cut at display size (see PatchPreview)
@@ -230,7 +246,7 @@ public final class MixViewModel {
             gray[i] = luma(rgb);
         });
         return new MixResult(ds, split, cfg, batch, pairs, t, gray, thumbs, (System.nanoTime() - t0) / 1e6,
-                requestedAt);
+                requestedAt, skipped);
     }
 
     static byte[] luma(byte[] rgb) {
@@ -250,8 +266,13 @@ public final class MixViewModel {
             purity += p.purity();
         }
         int n = Math.max(1, b.size());
-        return String.format("%d patches from %d images · mean side %.0f px · mean purity %.2f · sampled in %.0f ms"
+        String s = String.format("%d patches from %d images · mean side %.0f px · mean purity %.2f · sampled in %.0f ms"
                 + " · shown as %d px previews of the %d px crops", b.size(), b.imageIndices().length, size / n,
                 purity / n, r.sampleMs(), r.previewSize(), r.config().outSize());
+        if (!r.skipped().isEmpty()) {
+            s += String.format(" · %d unreadable image%s skipped (first: %s)", r.skipped().size(),
+                    r.skipped().size() == 1 ? "" : "s", r.skipped().get(0));
+        }
+        return s;
     }
 }
