@@ -1,12 +1,10 @@
 package org.mmtune.data;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR_RGB;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
@@ -21,11 +19,12 @@ import javax.imageio.ImageIO;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.mmtune.util.OpenCvThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes image/label pairs into {@link Sample}s. Images are decoded by OpenCV (BGR → RGB); label
+ * Decodes image/label pairs into {@link Sample}s. Images are decoded by OpenCV straight to RGB; label
  * images become class indices: palette PNGs through their raster (the indices, not the colours),
  * grayscale PNGs as they are, RGB colour labels by matching the class colours. The dataset's label
  * map is applied; values that are not a class become the ignore index and are counted.
@@ -39,6 +38,10 @@ public final class SampleReader {
 
     /** A sample with what was wrong in its label. */
     public record Result(Sample sample, LabelIssues issues) {
+    }
+
+    static {
+        OpenCvThreads.callerOnly();
     }
 
     private SampleReader() {
@@ -65,20 +68,18 @@ public final class SampleReader {
     public static RgbImage readImage(Path file) throws DatasetException {
         byte[] bytes = ImageHeader.readAllBytes(file);
         ImageHeader h = ImageHeader.parse(file.toString(), bytes);
-        try (Mat bgr = decode(bytes, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION)) {
-            if (bgr == null || bgr.empty()) {
+        // decoded straight to RGB (no BGR copy and conversion): same bytes as BGR + cvtColor(BGR2RGB)
+        try (Mat rgb = decode(bytes, IMREAD_COLOR_RGB | IMREAD_IGNORE_ORIENTATION)) {
+            if (rgb == null || rgb.empty()) {
                 throw new DatasetException(file + ": corrupt image (cannot be decoded)");
             }
-            if (bgr.cols() != h.width() || bgr.rows() != h.height() || bgr.channels() != 3) {
-                throw new DatasetException(file + ": corrupt image (decoded " + bgr.cols() + "x" + bgr.rows()
+            if (rgb.cols() != h.width() || rgb.rows() != h.height() || rgb.channels() != 3) {
+                throw new DatasetException(file + ": corrupt image (decoded " + rgb.cols() + "x" + rgb.rows()
                         + ", header says " + h.width() + "x" + h.height() + ")");
             }
-            try (Mat rgb = new Mat()) {
-                cvtColor(bgr, rgb, COLOR_BGR2RGB);
-                byte[] out = new byte[3 * h.width() * h.height()];
-                copyOut(rgb, out);
-                return new RgbImage(h.width(), h.height(), out);
-            }
+            byte[] out = new byte[3 * h.width() * h.height()];
+            copyOut(rgb, out);
+            return new RgbImage(h.width(), h.height(), out);
         } catch (RuntimeException e) {
             LOG.debug("decoding {} failed", file, e);
             throw new DatasetException(file + ": corrupt image (" + firstLine(e.getMessage()) + ")", e);
@@ -193,19 +194,16 @@ public final class SampleReader {
 
     /** Any label decoded to RGB colours (for RGB-encoded datasets). */
     private static byte[] decodeRgb(Path file, byte[] bytes, ImageHeader h) throws DatasetException {
-        try (Mat bgr = decode(bytes, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION)) {
-            if (bgr == null || bgr.empty()) {
+        try (Mat rgb = decode(bytes, IMREAD_COLOR_RGB | IMREAD_IGNORE_ORIENTATION)) {
+            if (rgb == null || rgb.empty()) {
                 throw new DatasetException(file + ": corrupt label image (cannot be decoded)");
             }
-            if (bgr.cols() != h.width() || bgr.rows() != h.height()) {
+            if (rgb.cols() != h.width() || rgb.rows() != h.height()) {
                 throw new DatasetException(file + ": corrupt label image (decoded size differs from its header)");
             }
-            try (Mat rgb = new Mat()) {
-                cvtColor(bgr, rgb, COLOR_BGR2RGB);
-                byte[] out = new byte[3 * h.width() * h.height()];
-                copyOut(rgb, out);
-                return out;
-            }
+            byte[] out = new byte[3 * h.width() * h.height()];
+            copyOut(rgb, out);
+            return out;
         }
     }
 

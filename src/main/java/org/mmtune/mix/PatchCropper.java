@@ -15,6 +15,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.mmtune.data.Sample;
+import org.mmtune.util.OpenCvThreads;
 
 /**
  * Cuts patches out of an image with OpenCV: the window's in-image part, zero padding where the
@@ -35,6 +36,10 @@ public final class PatchCropper {
      * creating croppers (e.g. at every live resample) does not leave native memory to the GC.
      */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    static {
+        OpenCvThreads.callerOnly(); // callers parallelise over images; OpenCV's own pool only spins
+    }
 
     private static final class Buffers {
         final Mat rgb = new Mat();
