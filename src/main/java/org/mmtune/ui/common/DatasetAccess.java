@@ -32,6 +32,9 @@ public final class DatasetAccess {
     private static final Map<Path, CompletableFuture<Sample>> IN_FLIGHT = new HashMap<>();
     private static long bytes;
     private static final AtomicLong WARM_GENERATION = new AtomicLong();
+    /** Decoding someone waits for (a resample) in progress: the warm-up pauses meanwhile. */
+    private static final java.util.concurrent.atomic.AtomicInteger FOREGROUND =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private DatasetAccess() {
     }
@@ -112,6 +115,19 @@ public final class DatasetAccess {
     }
 
     /**
+     * Runs decoding that a user waits for; the background warm-up pauses until it is done (thread
+     * priorities are ignored on Linux, so on two cores the warm-up would otherwise take half the CPU).
+     */
+    public static void foreground(Runnable work) {
+        FOREGROUND.incrementAndGet();
+        try {
+            work.run();
+        } finally {
+            FOREGROUND.decrementAndGet();
+        }
+    }
+
+    /**
      * Decodes the pairs of a split into the cache on a low-priority background thread (as many as the
      * budget holds); a later call or a newly opened dataset stops an earlier warm-up.
      */
@@ -122,6 +138,13 @@ public final class DatasetAccess {
             for (ImagePair p : pairs) {
                 if (WARM_GENERATION.get() != gen || used > BUDGET * 0.8) {
                     return;
+                }
+                while (FOREGROUND.get() > 0) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
                 try {
                     used += size(read(ds, p));

@@ -32,6 +32,8 @@ import org.mmtune.ui.mix.MixViewModel;
  */
 public final class MatchViewModel {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MatchViewModel.class);
+
     /** Node layouts. */
     public enum Layout {
         CLUSTERS("class clusters (force directed)"),
@@ -65,8 +67,27 @@ public final class MatchViewModel {
     private boolean running;
     private boolean again;
 
+    /** The settings a graph is built with (copied on the FX thread, read by the mix's background thread). */
+    private record Settings(MatchStrategy strategy, Layout layout, boolean semiHard, double margin,
+                            CheckpointEmbedder net) {
+    }
+
+    /** A graph built right after its batch was mixed, on the mix's background thread. */
+    private record Prebuilt(MixResult mix, Settings settings, MatchResult result) {
+    }
+
+    private volatile Settings current;
+    private volatile Prebuilt prebuilt;
+
     public MatchViewModel(MixViewModel mix) {
         this.mix = mix;
+        current = settings();
+        for (javafx.beans.value.ObservableValue<?> v : java.util.List.of(strategy, layout, semiHard, margin, embedder)) {
+            v.addListener((o, a, b) -> current = settings());
+        }
+        // each new batch's graph is built on the mix's own background thread, right after the batch: the
+        // graph is then ready when the batch reaches the FX thread, with no second job to wait for
+        mix.setAfterMix(this::prebuild);
         mix.resultProperty().addListener((o, a, r) -> rebuild());
         strategy.addListener((o, a, b) -> rebuild());
         layout.addListener((o, a, b) -> rebuild());
@@ -102,13 +123,35 @@ public final class MatchViewModel {
     /** The network whose embeddings are used (null: the fixed descriptor). */
     public ObjectProperty<CheckpointEmbedder> embedderProperty() { return embedder; }
 
+    private Settings settings() {
+        return new Settings(strategy.get(), layout.get(), semiHard.get(), margin.get(), embedder.get());
+    }
+
+    /** Builds the graph of a freshly mixed batch with the current settings (the mix's background thread). */
+    private void prebuild(MixResult m) {
+        Settings st = current;
+        try {
+            prebuilt = new Prebuilt(m, st, build(m, st.strategy(), st.layout(), st.semiHard(),
+                    st.margin(), st.net()));
+        } catch (Exception e) {
+            LOG.debug("building the graph with the batch failed; it is built again on its own", e);
+        }
+    }
+
     /** Rebuilds the graph of the current batch (in the background; the old graph stays until then). */
     public void rebuild() {
+        MixResult m = mix.resultProperty().get();
+        Prebuilt pre = prebuilt;
+        if (m != null && pre != null && pre.mix() == m && pre.settings().equals(settings())) {
+            prebuilt = null;
+            ++generation; // any build still running is for an older batch or older settings: drop it
+            show(m, pre.result());
+            return;
+        }
         if (running) {
             again = true;
             return;
         }
-        MixResult m = mix.resultProperty().get();
         if (m == null) {
             result.set(null);
             return;
@@ -123,22 +166,26 @@ public final class MatchViewModel {
         Background.run("match graph", () -> build(m, s, l, semi, mg, net), r -> {
             done();
             if (gen == generation && m == mix.resultProperty().get()) {
-                MatchResult old = result.get();
-                result.set(r);
-                if (old == null || old.mix() != r.mix()) {
-                    selected.set(-1);
-                }
-                updateViolations();
-                message.set(String.format("graph built in %.0f ms", r.buildMs()));
-                long asked = m.requestedAt();
-                javafx.application.Platform.runLater(() ->
-                        Perf.record("match: change → graph visible", (System.nanoTime() - asked) / 1e6));
-                Perf.record("match: graph+layout build", r.buildMs());
+                show(m, r);
             }
         }, err -> {
             done();
             message.set("Graph failed: " + UserMessages.describe(err));
         });
+    }
+
+    private void show(MixResult m, MatchResult r) {
+        MatchResult old = result.get();
+        result.set(r);
+        if (old == null || old.mix() != r.mix()) {
+            selected.set(-1);
+        }
+        updateViolations();
+        message.set(String.format("graph built in %.0f ms", r.buildMs()));
+        long asked = m.requestedAt();
+        javafx.application.Platform.runLater(() ->
+                Perf.record("match: change → graph visible", (System.nanoTime() - asked) / 1e6));
+        Perf.record("match: graph+layout build", r.buildMs());
     }
 
     private void done() {

@@ -2,6 +2,8 @@ package org.mmtune.ui.mix;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -20,7 +22,6 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.image.Image;
-import javafx.util.Duration;
 import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -32,15 +33,18 @@ import org.mmtune.mix.Mixer;
 import org.mmtune.mix.PatchSampler;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
-import org.mmtune.ui.common.Debouncer;
 import org.mmtune.ui.common.Images;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sampler's settings as properties and the latest mixed batch. Any change resamples in the
- * background after a short debounce; the previous batch stays until the new one is ready, and results
+ * background (bursts of changes coalesce); the previous batch stays until the new one is ready, and results
  * of superseded requests are dropped. FX thread.
  */
 public final class MixViewModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MixViewModel.class);
 
     /** Side of the patch previews (or the output size when smaller). */
     static final int PREVIEW = 64;
@@ -62,7 +66,10 @@ public final class MixViewModel {
     private final ReadOnlyObjectWrapper<MixResult> result = new ReadOnlyObjectWrapper<>();
     private final BooleanProperty sampling = new SimpleBooleanProperty(false);
     private final StringProperty message = new SimpleStringProperty("");
-    private final Debouncer debouncer = new Debouncer(Duration.millis(40), this::resampleNow);
+    /** Set while a resample is scheduled for the end of the current FX event (bursts of changes coalesce). */
+    private boolean scheduled;
+    /** Work that follows each new batch on the background thread, before it is handed back (e.g. its graph). */
+    private volatile Consumer<MixResult> afterMix;
     private long generation;
     private boolean running;
     private boolean again;
@@ -141,10 +148,32 @@ public final class MixViewModel {
         seed.set(seed.get() + 1);
     }
 
-    /** Schedules a resample (debounced). */
+    /**
+     * Schedules a resample. Changes made in one FX event (e.g. {@link #reset}) coalesce into one resample,
+     * which starts at once when none is running; changes arriving while one runs (a slider being dragged)
+     * coalesce into a single follow-up with the latest settings.
+     */
     public void resample() {
         requestedAt = System.nanoTime();
-        debouncer.trigger();
+        if (scheduled) {
+            return;
+        }
+        scheduled = true;
+        Background.pending(+1);
+        Platform.runLater(() -> {
+            scheduled = false;
+            Background.pending(-1);
+            resampleNow();
+        });
+    }
+
+    /**
+     * Work to run on the background thread right after each new batch is mixed, before the batch is handed
+     * to the FX thread (the Match view builds the batch's graph there, so grid and graph appear together).
+     * Failures are logged and ignored: the batch is shown anyway.
+     */
+    public void setAfterMix(Consumer<MixResult> work) {
+        afterMix = work;
     }
 
     private void resampleNow() {
@@ -167,7 +196,18 @@ public final class MixViewModel {
         long asked = requestedAt;
         running = true;
         sampling.set(true);
-        Background.run("mix", () -> mix(ds, s, cfg, asked), r -> {
+        Background.run("mix", () -> {
+            MixResult r = mix(ds, s, cfg, asked);
+            Consumer<MixResult> next = afterMix;
+            if (next != null) {
+                try {
+                    next.accept(r);
+                } catch (RuntimeException e) {
+                    LOG.debug("work after mixing failed", e);
+                }
+            }
+            return r;
+        }, r -> {
             finish();
             if (gen == generation) {
                 result.set(r);
@@ -214,15 +254,27 @@ public final class MixViewModel {
         }
         PatchSampler sampler = PatchSampler.forDataset(cfg, ds);
         int[] chosen = sampler.chooseImages(pairs.size(), 0);
+        // the batch's images from the cache, those not in it yet decoded on all cores (the background
+        // warm-up of the split steps aside meanwhile)
+        Sample[] read = new Sample[chosen.length];
+        String[] errors = new String[chosen.length];
+        DatasetAccess.foreground(() -> Mixer.runParallel(chosen.length, Runtime.getRuntime().availableProcessors(),
+                i -> {
+                    try {
+                        read[i] = DatasetAccess.read(ds, pairs.get(chosen[i]));
+                    } catch (Exception e) {
+                        errors[i] = UserMessages.describe(e);
+                    }
+                }));
         List<Sample> samples = new ArrayList<>(chosen.length);
         List<Integer> kept = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (int idx : chosen) {
-            try {
-                samples.add(DatasetAccess.read(ds, pairs.get(idx)));
-                kept.add(idx);
-            } catch (Exception e) {
-                skipped.add(UserMessages.describe(e));
+        for (int i = 0; i < chosen.length; i++) {
+            if (read[i] != null) {
+                samples.add(read[i]);
+                kept.add(chosen[i]);
+            } else {
+                skipped.add(errors[i]);
             }
         }
         if (samples.isEmpty()) {
