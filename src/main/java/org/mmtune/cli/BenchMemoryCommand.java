@@ -53,7 +53,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", description = "M&M iterations, at least 100 (default ${DEFAULT-VALUE}).")
     int iterations = 1000;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Patches per M&M batch, a multiple of 10, at least 20 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B", description = "Patches per M&M batch, a multiple of 10, at least 10 (default ${DEFAULT-VALUE}).")
     int batch = 20;
 
     @Option(names = "--width-divisor", paramLabel = "D", description = "Channel divisor (default ${DEFAULT-VALUE}).")
@@ -70,9 +70,9 @@ public final class BenchMemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (iterations < FIRST_MARK || batch < 20 || widthDivisor < 1) {
+        if (iterations < FIRST_MARK || batch < 10 || widthDivisor < 1) {
             throw new IllegalArgumentException("--iterations must be at least " + FIRST_MARK
-                    + ", --batch at least 20 (two images) and --width-divisor positive");
+                    + ", --batch at least 10 (one image) and --width-divisor positive");
         }
         OptionalInt child = NativeGuard.reexecIfNeeded();
         if (child.isPresent()) {

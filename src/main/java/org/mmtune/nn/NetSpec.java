@@ -1,8 +1,16 @@
 package org.mmtune.nn;
 
 /**
- * What network to build: backbone, width divisor (every channel count is divided by it; 1 = the paper's
- * width, 4 = the CPU default) and the number of segmentation classes / colour bins of the heads.
+ * What network to build: backbone and width divisor (every channel count is divided by it; 1 = the paper's
+ * width, 4 = the CPU default).
+ *
+ * <p>A divided count above 8 is rounded up to a multiple of 8: libtorch 2.7.1's oneDNN convolution kernels
+ * for AVX and AVX2 (the ISA mmtune runs with, see {@code train.KernelCheck}) read the padding of their
+ * 8-channel blocks without zeroing it, so a convolution whose <em>input</em> has more than 8 channels and
+ * not a multiple of 8 (e.g. 12 at divisor 8) returns NaN whenever that memory happens to hold a NaN. Measured
+ * here: every input channel count from 9 to 71 that is not a multiple of 8 gave NaN outputs and gradients
+ * after NaN-filled temporaries were freed, multiples of 8 and counts up to 8 never did, output channel
+ * counts do not matter. Divisors 1, 2 and 4 give the same counts as before.
  */
 public record NetSpec(BackboneType backbone, int widthDivisor) {
 
@@ -12,9 +20,10 @@ public record NetSpec(BackboneType backbone, int widthDivisor) {
         }
     }
 
-    /** Channels of a layer whose full-width count is {@code full}. */
+    /** Channels of a layer whose full-width count is {@code full}: divided, at least 4, above 8 a multiple of 8. */
     public int width(int full) {
-        return Math.max(4, full / widthDivisor);
+        int c = Math.max(4, full / widthDivisor);
+        return c <= 8 ? c : (c + 7) / 8 * 8;
     }
 
     /** Channels of the conv5 feature map that the heads read. */

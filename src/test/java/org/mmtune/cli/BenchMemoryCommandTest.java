@@ -37,7 +37,7 @@ class BenchMemoryCommandTest {
         int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = cl.execute("bench", "memory", "--iterations", "110", "--batch", "20",
+            code = cl.execute("bench", "memory", "--iterations", "110", "--batch", "10", "--width-divisor", "8",
                     "--json", json.toString());
         } finally {
             System.setOut(old);
