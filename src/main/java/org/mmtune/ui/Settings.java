@@ -17,6 +17,14 @@ final class Settings {
     private static final int MAX_RECENT = 8;
 
     private final Preferences prefs;
+    private List<String> recent;
+    /** Writes preferences to disk in order, off the FX thread. */
+    private static final java.util.concurrent.ExecutorService WRITER = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "mmtune-settings");
+                t.setDaemon(true);
+                return t;
+            });
 
     Settings() {
         this(Preferences.userRoot().node(System.getProperty("mmtune.prefsNode", "org/mmtune/workbench")));
@@ -26,38 +34,66 @@ final class Settings {
         this.prefs = prefs;
     }
 
+    /** The recent list as stored (kept in memory so that the FX thread never waits for the preferences' lock). */
+    private synchronized List<String> recent() {
+        if (recent == null) {
+            recent = new ArrayList<>();
+            for (int i = 0; i < MAX_RECENT; i++) {
+                String p = prefs.get("recent." + i, null);
+                if (p != null) {
+                    recent.add(p);
+                }
+            }
+        }
+        return recent;
+    }
+
     /** Most recent first; only folders that still exist. */
     List<Path> recentDatasets() {
         List<Path> out = new ArrayList<>();
-        for (int i = 0; i < MAX_RECENT; i++) {
-            String p = prefs.get("recent." + i, null);
-            if (p != null && Files.isDirectory(Path.of(p))) {
+        for (String p : List.copyOf(recent())) {
+            if (Files.isDirectory(Path.of(p))) {
                 out.add(Path.of(p));
             }
         }
         return out;
     }
 
+    /** Stores the recent list and writes it to disk on the settings thread (a flush can take 100+ ms). */
+    private void storeRecent(List<String> list) {
+        synchronized (this) {
+            recent = new ArrayList<>(list);
+        }
+        List<String> copy = List.copyOf(list);
+        WRITER.execute(() -> {
+            try {
+                for (int i = 0; i < MAX_RECENT; i++) {
+                    if (i < copy.size()) {
+                        prefs.put("recent." + i, copy.get(i));
+                    } else {
+                        prefs.remove("recent." + i);
+                    }
+                }
+                flush();
+            } catch (RuntimeException e) {
+                LOG.debug("could not save the recent datasets", e);
+            }
+        });
+    }
+
     void addRecent(Path folder) {
-        List<Path> list = new ArrayList<>(recentDatasets());
-        Path abs = folder.toAbsolutePath().normalize();
+        List<String> list = new ArrayList<>();
+        for (Path p : recentDatasets()) {
+            list.add(p.toString());
+        }
+        String abs = folder.toAbsolutePath().normalize().toString();
         list.remove(abs);
         list.add(0, abs);
-        for (int i = 0; i < MAX_RECENT; i++) {
-            if (i < list.size()) {
-                prefs.put("recent." + i, list.get(i).toString());
-            } else {
-                prefs.remove("recent." + i);
-            }
-        }
-        flushLater();
+        storeRecent(list.subList(0, Math.min(MAX_RECENT, list.size())));
     }
 
     void clearRecent() {
-        for (int i = 0; i < MAX_RECENT; i++) {
-            prefs.remove("recent." + i);
-        }
-        flushLater();
+        storeRecent(List.of());
     }
 
     int lastTab() {
@@ -129,11 +165,6 @@ final class Settings {
                 }
             }
         }
-    }
-
-    /** Writes the preferences to disk off the FX thread (a flush touches the disk: up to 100+ ms). */
-    private void flushLater() {
-        java.util.concurrent.CompletableFuture.runAsync(this::flush);
     }
 
     private void flush() {

@@ -109,7 +109,13 @@ public final class WorkbenchContext {
         long t0 = System.nanoTime();
         String phase = StallMonitor.currentPhase();
         StallMonitor.phaseIfRunning("opening a dataset");
-        Background.run("open dataset", () -> DatasetAccess.open(folder), ds -> {
+        Background.run("open dataset", () -> {
+            SegmentationDataset opened = DatasetAccess.open(folder);
+            // the first hashCode of a record bootstraps its method handles (~100 ms of CPU in a fresh JVM):
+            // pay that here rather than on the FX thread, where the views put the classes in maps and sets
+            opened.classes().forEach(Object::hashCode);
+            return opened;
+        }, ds -> {
             loading.set(false);
             datasetPath.set(folder.toAbsolutePath().normalize());
             dataset.set(ds);

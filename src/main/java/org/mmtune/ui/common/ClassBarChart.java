@@ -63,9 +63,16 @@ public final class ClassBarChart {
     /** Sets one value per class (FX thread). */
     public void setValues(List<ClassInfo> classes, double[] values) {
         this.classes = List.copyOf(classes);
-        data.clear();
-        for (int i = 0; i < classes.size() && i < values.length; i++) {
-            data.addValue(values[i], "value", classes.get(i).name());
+        // one redraw for the whole update: every dataset change would otherwise repaint the chart on the FX
+        // thread (one repaint per class)
+        data.setNotify(false);
+        try {
+            data.clear();
+            for (int i = 0; i < classes.size() && i < values.length; i++) {
+                data.addValue(values[i], "value", classes.get(i).name());
+            }
+        } finally {
+            data.setNotify(true);
         }
     }
 

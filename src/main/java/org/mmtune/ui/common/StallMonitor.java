@@ -60,6 +60,7 @@ public final class StallMonitor {
         double worst;
         double worstCpu;
         double maxCpu;
+        String maxCpuAt;
         String worstAt;
         int over;
 
@@ -72,7 +73,10 @@ public final class StallMonitor {
                 gaps = Arrays.copyOf(gaps, n * 2);
             }
             gaps[n++] = ms;
-            maxCpu = Math.max(maxCpu, cpuMs);
+            if (cpuMs > maxCpu) {
+                maxCpu = cpuMs;
+                maxCpuAt = at;
+            }
             if (ms > TARGET_MS) {
                 over++;
             }
@@ -86,14 +90,14 @@ public final class StallMonitor {
 
     /** What one phase measured. */
     public record Stats(String phase, int samples, double p50, double p90, double p99, double max, int overTarget,
-                        double maxCpu, double worstCpu, String worstAt) {
+                        double maxCpu, double worstCpu, String worstAt, String maxCpuAt) {
 
         /** One printable line. */
         public String line() {
             return String.format("%s: worst stall %.1f ms (FX thread on CPU for %.1f ms of it%s), p50 %.1f, p90 %.1f, "
-                    + "p99 %.1f ms (%d gaps), stalls > %.0f ms: %d, longest FX-thread CPU burst %.1f ms", phase, max,
+                    + "p99 %.1f ms (%d gaps), stalls > %.0f ms: %d, longest FX-thread CPU burst %.1f ms%s", phase, max,
                     worstCpu, worstAt == null ? "" : ", mostly in " + worstAt, p50, p90, p99, samples, TARGET_MS,
-                    overTarget, maxCpu);
+                    overTarget, maxCpu, maxCpuAt == null || maxCpu < STACK_AFTER_MS ? "" : " (in " + maxCpuAt + ")");
         }
     }
 
@@ -219,7 +223,7 @@ public final class StallMonitor {
         List<Stats> out = new ArrayList<>();
         for (Phase p : phases.values()) {
             if (p.n > 0) {
-                out.add(stats(p.name, Arrays.copyOf(p.gaps, p.n), p.over, p.maxCpu, p.worstCpu, p.worstAt));
+                out.add(stats(p.name, Arrays.copyOf(p.gaps, p.n), p.over, p.maxCpu, p.worstCpu, p.worstAt, p.maxCpuAt));
             }
         }
         return out;
@@ -230,19 +234,23 @@ public final class StallMonitor {
         double[] all = new double[0];
         int over = 0;
         double maxCpu = 0;
+        String maxCpuAt = null;
         Phase worst = null;
         for (Phase p : phases.values()) {
             int at = all.length;
             all = Arrays.copyOf(all, at + p.n);
             System.arraycopy(p.gaps, 0, all, at, p.n);
             over += p.over;
-            maxCpu = Math.max(maxCpu, p.maxCpu);
+            if (p.maxCpu > maxCpu) {
+                maxCpu = p.maxCpu;
+                maxCpuAt = p.maxCpuAt == null ? null : p.name + ": " + p.maxCpuAt;
+            }
             if (p.n > 0 && (worst == null || p.worst > worst.worst)) {
                 worst = p;
             }
         }
         return stats("all phases", all, over, maxCpu, worst == null ? 0 : worst.worstCpu,
-                worst == null ? null : worst.name + (worst.worstAt == null ? "" : ": " + worst.worstAt));
+                worst == null ? null : worst.name + (worst.worstAt == null ? "" : ": " + worst.worstAt), maxCpuAt);
     }
 
     /** The report: one line per phase, then the overall line with the verdict against the target. */
@@ -267,13 +275,14 @@ public final class StallMonitor {
         return w;
     }
 
-    private static Stats stats(String name, double[] v, int over, double maxCpu, double worstCpu, String where) {
+    private static Stats stats(String name, double[] v, int over, double maxCpu, double worstCpu, String where,
+                               String maxCpuAt) {
         if (v.length == 0) {
-            return new Stats(name, 0, 0, 0, 0, 0, 0, 0, 0, null);
+            return new Stats(name, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
         }
         Arrays.sort(v);
         return new Stats(name, v.length, pct(v, 0.5), pct(v, 0.9), pct(v, 0.99), v[v.length - 1], over, maxCpu,
-                worstCpu, where);
+                worstCpu, where, maxCpuAt);
     }
 
     private static double pct(double[] sorted, double q) {
