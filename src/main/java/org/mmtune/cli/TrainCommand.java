@@ -44,6 +44,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Overrides the config's device.")
     String device;
 
+    @Option(names = "--devices", paramLabel = "N|LIST", description = "GPUs for data-parallel training: the first N, "
+            + "or a list of ids such as 0,2 (default: every GPU DJL finds).")
+    String devices;
+
+    @Option(names = "--cpu-replicas", paramLabel = "N", hidden = true,
+            description = "Data-parallel code path with N replicas on the CPU (for checks; no speed-up).")
+    int cpuReplicas = 1;
+
     @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoints.")
     boolean resume;
 
@@ -74,6 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (device != null && !List.of("cpu", "gpu", "auto").contains(device)) {
             throw new IllegalArgumentException("--device: '" + device + "' is not cpu, gpu or auto");
         }
+        if (cpuReplicas < 1) {
+            throw new IllegalArgumentException("--cpu-replicas must be at least 1");
+        }
+        if (devices != null && "cpu".equals(device)) {
+            throw new IllegalArgumentException("--devices chooses GPUs; it does not go with --device cpu");
+        }
         OptionalInt child = NativeGuard.reexecIfNeeded();
         if (child.isPresent()) {
             return child.getAsInt();
@@ -83,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + ": no such run folder");
         }
-        RunOutcome out = runWithCtrlC(cfg, dir, resume, device, cfg.name);
+        RunOutcome out = runWithCtrlC(cfg, dir, resume, device, devices, cpuReplicas, cfg.name);
         System.out.println(out.state() + ": " + out.message() + " (run folder " + dir + ")");
         return out.finished() ? 0 : 1;
     }
@@ -91,6 +105,12 @@ public final class TrainCommand implements Callable<Integer> {
     /** Runs with a progress bar on stderr; Ctrl-C cancels within one iteration and records "cancelled". */
     static RunOutcome runWithCtrlC(ExperimentConfig cfg, Path dir, boolean resume, String device, String label)
             throws Exception {
+        return runWithCtrlC(cfg, dir, resume, device, null, 1, label);
+    }
+
+    /** As above, with the data-parallel device choice ({@code --devices}, {@code --cpu-replicas}). */
+    static RunOutcome runWithCtrlC(ExperimentConfig cfg, Path dir, boolean resume, String device, String devices,
+                                   int cpuReplicas, String label) throws Exception {
         CancellationToken cancel = new CancellationToken();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -108,6 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (device != null) {
                 runner.device(device);
             }
+            runner.devices(devices, cpuReplicas);
             return runner.run();
         } finally {
             done.countDown();

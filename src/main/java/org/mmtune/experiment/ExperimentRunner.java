@@ -56,6 +56,8 @@ public final class ExperimentRunner {
     private final DatasetSource datasets;
     private final PatchSourceFactory patches;
     private String deviceOverride;
+    private String devicesSpec;
+    private int cpuReplicas = 1;
 
     public ExperimentRunner(ExperimentConfig cfg, Path runDir, boolean resume, CancellationToken cancel,
                             List<TrainingListener> listeners, DatasetSource datasets, PatchSourceFactory patches) {
@@ -71,6 +73,16 @@ public final class ExperimentRunner {
     /** Overrides the config's device (CLI {@code --device}). */
     public ExperimentRunner device(String device) {
         this.deviceOverride = device;
+        return this;
+    }
+
+    /**
+     * Chooses the devices of data-parallel training (CLI {@code --devices}: N or a list of GPU ids; default all
+     * GPUs) and, on the CPU, the number of replicas (CLI {@code --cpu-replicas}, for tests).
+     */
+    public ExperimentRunner devices(String spec, int cpuReplicas) {
+        this.devicesSpec = spec;
+        this.cpuReplicas = cpuReplicas;
         return this;
     }
 
@@ -98,12 +110,13 @@ public final class ExperimentRunner {
             run.status("running", firstStage(), resume ? "resuming" : "starting");
             run.log((resume ? "resumed" : "started") + " " + cfg.name + " (arm " + cfg.arm + ") in " + runDir
                     + ", pid " + ProcessHandle.current().pid());
-            Device device = Devices.select(cfg.device);
+            List<Device> devices = Devices.selectAll(cfg.device, devicesSpec, cpuReplicas);
+            Device device = devices.get(0);
             if (!device.isGpu()) {
                 org.mmtune.train.KernelCheck.requireFiniteGradients();
             }
             NetSpec spec = new NetSpec(BackboneType.parse(cfg.backbone.type), cfg.backbone.widthDivisor);
-            run.log("device " + Devices.describe(device) + ", backbone " + spec.backbone().id() + " width ÷"
+            run.log("device " + Devices.describe(devices) + ", backbone " + spec.backbone().id() + " width ÷"
                     + spec.widthDivisor());
             Path dsPath = DatasetPaths.resolve(cfg.dataset);
             SegmentationDataset ds = datasets.open(dsPath);
@@ -111,7 +124,7 @@ public final class ExperimentRunner {
             List<Sample> train = load(run, ds, cfg.trainSplit, cfg.maxTrainImages);
             boolean needVal = cfg.finetune.enabled && cfg.finetune.evalEvery > 0;
             List<Sample> val = needVal ? load(run, ds, cfg.valSplit, cfg.maxValImages) : List.of();
-            StageContext ctx = new StageContext(spec, device, run.checkpoints(), cancel, listeners, cfg.seed);
+            StageContext ctx = new StageContext(spec, device, run.checkpoints(), cancel, listeners, cfg.seed, devices);
             Path init = cfg.initCheckpoint == null ? null : Path.of(cfg.initCheckpoint);
             if (init != null && !Files.isRegularFile(init)) {
                 throw new IOException("initCheckpoint: " + init + ": no such file");

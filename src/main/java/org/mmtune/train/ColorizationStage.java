@@ -1,7 +1,6 @@
 package org.mmtune.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.mmtune.data.Sample;
-import org.mmtune.nn.MaskedCrossEntropy;
 import org.mmtune.nn.MmtuneNet;
 
 /**
@@ -50,6 +48,7 @@ public final class ColorizationStage {
         try (StageTrainer st = new StageTrainer("proxy", net, ctx.device(), new Shape(1, 1, crop, crop), s.lr(),
                 s.momentum(), s.weightDecay(), 0)) {
             int start = StageStart.prepare(ctx, Stage.PROXY, net, st.sgd(), initBackbone, resume);
+            st.enableDataParallel(ctx.devices(), () -> MmtuneNet.colorization(ctx.spec(), bins), new Shape(1, 1, cropF, cropF));
             Trainer trainer = st.trainer();
             Random rnd = new Random(ctx.seed() * 1_000_003L + start);
             int b = s.batchSize();
@@ -79,8 +78,7 @@ public final class ColorizationStage {
                 NDArray ta = mgr.create(t, new Shape(b, q, q));
                 float lv;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDArray out = trainer.forward(new NDList(xa)).singletonOrThrow();
-                    NDArray loss = MaskedCrossEntropy.compute(out, ta, bins);
+                    NDArray loss = st.pixelLoss(xa, ta, bins);
                     lv = loss.getFloat();
                     TrainingLoop.checkFinite(lv);
                     gc.backward(loss);

@@ -1,7 +1,6 @@
 package org.mmtune.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -16,7 +15,6 @@ import org.mmtune.data.ClassInfo;
 import org.mmtune.data.Sample;
 import org.mmtune.eval.ConfusionMatrix;
 import org.mmtune.eval.Segmenter;
-import org.mmtune.nn.MaskedCrossEntropy;
 import org.mmtune.nn.MmtuneNet;
 
 /**
@@ -54,6 +52,7 @@ public final class FinetuneStage {
         try (StageTrainer st = new StageTrainer("finetune", net, ctx.device(), new Shape(1, 1, crop, crop),
                 s.lr(), s.momentum(), s.weightDecay(), 0)) {
             int start = StageStart.prepare(ctx, Stage.FINETUNE, net, st.sgd(), initBackbone, resume);
+            st.enableDataParallel(ctx.devices(), () -> MmtuneNet.segmentation(ctx.spec(), numClasses), new Shape(1, 1, crop, crop));
             Trainer trainer = st.trainer();
             Segmenter seg = new Segmenter(net, trainer.getManager());
             Random rnd = new Random(ctx.seed() * 1_000_033L + start);
@@ -72,8 +71,7 @@ public final class FinetuneStage {
                 NDArray ta = mgr.create(t, new Shape(b, crop, crop));
                 float lv;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDArray out = trainer.forward(new NDList(xa)).singletonOrThrow();
-                    NDArray loss = MaskedCrossEntropy.compute(out, ta, ignoreIndex);
+                    NDArray loss = st.pixelLoss(xa, ta, ignoreIndex);
                     lv = loss.getFloat();
                     TrainingLoop.checkFinite(lv);
                     gc.backward(loss);

@@ -1,7 +1,6 @@
 package org.mmtune.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -46,6 +45,7 @@ public final class MixMatchStage {
         try (StageTrainer st = new StageTrainer("mm", net, ctx.device(), new Shape(2, 1, ps, ps), s.lr(),
                 s.momentum(), s.weightDecay(), 0)) {
             int start = StageStart.prepare(ctx, Stage.MM, net, st.sgd(), initBackbone, resume);
+            st.enableDataParallel(ctx.devices(), () -> MmtuneNet.embedding(ctx.spec()), new Shape(2, 1, ps, ps));
             Trainer trainer = st.trainer();
             TrainingLoop.Step step = (mgr, it) -> {
                 PatchBatch pb = source.next(it);
@@ -59,7 +59,7 @@ public final class MixMatchStage {
                 float violated;
                 float[][] snapshot = null;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDArray emb = trainer.forward(new NDList(xa)).singletonOrThrow();
+                    NDArray emb = st.forwardGathered(xa);
                     int[][] triplets = pb.triplets();
                     float[][] rows = null;
                     boolean snap = s.embeddingsEvery() > 0 && (it % s.embeddingsEvery() == 0 || it == 1);
@@ -82,6 +82,8 @@ public final class MixMatchStage {
                 }
                 if (lv > 0f) {
                     st.step(it);
+                } else {
+                    st.skipStep();
                 }
                 if (snapshot != null) {
                     EmbeddingSnapshot snap = new EmbeddingSnapshot(it, pb.labels(), Pca2d.project(snapshot),

@@ -42,7 +42,7 @@ public final class MomentumSgd {
      * model's parameters here, so without this the gradients of successive iterations add up (measured:
      * the gradient norm grew 5.1, 10.2, 15.3, 20.4 over four identical batches).
      */
-    private static void zero(NDArray w, NDArray grad) {
+    static void zero(NDArray w, NDArray grad) {
         if (w instanceof PtNDArray pt) {
             JniUtils.zeroGrad(pt);
         } else {

@@ -2,6 +2,12 @@ package org.mmtune.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.mmtune.nn.MaskedCrossEntropy;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
@@ -21,6 +27,7 @@ public final class StageTrainer implements AutoCloseable {
     private final Trainer trainer;
     private final MmtuneNet net;
     private final MomentumSgd sgd;
+    private DataParallel dp;
 
     public StageTrainer(String name, MmtuneNet net, Device device, Shape inputShape, LrSchedule lr,
                         float momentum, float weightDecay, int startIteration) {
@@ -44,13 +51,71 @@ public final class StageTrainer implements AutoCloseable {
     /** The optimizer, whose momentum buffers go into checkpoints. */
     public MomentumSgd sgd() { return sgd; }
 
-    /** Applies the SGD update of {@code iteration} (1-based) from the gradients of the last backward pass. */
+    /**
+     * Trains data-parallel over {@code devices} (the first is this trainer's device) when there are several;
+     * call after the starting weights are loaded. {@code factory} builds a network like this one.
+     */
+    public void enableDataParallel(List<Device> devices, Supplier<MmtuneNet> factory, Shape inputShape) {
+        if (devices.size() > 1 && dp == null) {
+            dp = new DataParallel(net, factory, devices, inputShape);
+        }
+    }
+
+    /** The data-parallel replicas, or null on one device. */
+    public DataParallel dataParallel() { return dp; }
+
+    /** The network's output for a whole batch: one forward pass, or the shards' outputs gathered on the first device. */
+    public NDArray forwardGathered(NDArray x) {
+        if (dp == null) {
+            return trainer.forward(new NDList(x)).singletonOrThrow();
+        }
+        return dp.gather(dp.forward(x, true));
+    }
+
+    /**
+     * The masked pixel cross-entropy of a batch: on one device over the whole batch; data-parallel the mean
+     * of the shards' losses, each computed on its device.
+     */
+    public NDArray pixelLoss(NDArray x, NDArray targets, int ignoreIndex) {
+        if (dp == null) {
+            return MaskedCrossEntropy.compute(trainer.forward(new NDList(x)).singletonOrThrow(), targets, ignoreIndex);
+        }
+        List<NDArray> outs = dp.forward(x, true);
+        List<NDArray> ts = dp.split(targets);
+        List<NDArray> losses = new ArrayList<>(outs.size());
+        for (int k = 0; k < outs.size(); k++) {
+            losses.add(MaskedCrossEntropy.compute(outs.get(k), ts.get(k), ignoreIndex));
+        }
+        return dp.meanLoss(losses);
+    }
+
+    /**
+     * Applies the SGD update of {@code iteration} (1-based) from the gradients of the last backward pass;
+     * data-parallel: the replicas' gradients are first added to this network's, and after the update its
+     * parameters are copied back to the replicas.
+     */
     public void step(int iteration) {
+        if (dp != null) {
+            dp.reduceGradients();
+        }
         sgd.step(net, iteration);
+        if (dp != null) {
+            dp.broadcast();
+        }
+    }
+
+    /** No update this iteration (e.g. a zero loss): keeps the replicas in step with this network. */
+    public void skipStep() {
+        if (dp != null) {
+            dp.skipStep();
+        }
     }
 
     @Override
     public void close() {
+        if (dp != null) {
+            dp.close();
+        }
         trainer.close();
         model.close();
     }

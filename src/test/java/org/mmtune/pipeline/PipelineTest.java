@@ -143,6 +143,27 @@ class PipelineTest {
     }
 
     @Test
+    void aRunTrainsDataParallelOnTwoCpuReplicas(@TempDir Path tmp) throws Exception {
+        TinyData.Fixture fx = new TinyData.Fixture(6, 2, 96, 96);
+        ExperimentConfig c = tinyConfig();
+        c.proxy.iterations = 3;
+        c.mm.iterations = 4;
+        c.mm.embeddingsEvery = 0;
+        c.finetune.iterations = 4;
+        c.finetune.evalEvery = 0;
+        c.finetune.checkpointEvery = 0;
+        c.eval.saveOverlays = false;
+        Recorder rec = new Recorder();
+        Path run = tmp.resolve("run");
+        RunOutcome out = new ExperimentRunner(c, run, false, new CancellationToken(), List.of(rec), fx,
+                org.mmtune.experiment.MixMatchSource.factory()).devices(null, 2).run();
+        assertThat(out.state()).as(out.message()).isEqualTo("finished");
+        assertThat(Files.readString(run.resolve("run.log"))).contains("data-parallel, 2 replicas");
+        assertThat(rec.all).hasSize(3 + 4 + 4).allSatisfy(m -> assertThat(m.loss()).isFinite());
+        assertThat(run.resolve("results.json")).exists();
+    }
+
+    @Test
     void aSecondWriterIsRefused(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
         try (var first = org.mmtune.experiment.RunFolder.open(run, false)) {
