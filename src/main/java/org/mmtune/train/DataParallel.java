@@ -34,6 +34,8 @@ public final class DataParallel implements AutoCloseable {
     private final List<Device> devices;
     private final List<MmtuneNet> replicas = new ArrayList<>();
     private final List<NDManager> managers = new ArrayList<>();
+    /** A manager on the master's device: DJL's ParameterStore only serves the device of its manager. */
+    private final NDManager firstDeviceManager;
     private final boolean[] used;
 
     /**
@@ -50,6 +52,7 @@ public final class DataParallel implements AutoCloseable {
         this.devices = List.copyOf(devices);
         this.used = new boolean[devices.size()];
         replicas.add(master);
+        this.firstDeviceManager = NDManager.newBaseManager(devices.get(0));
         try {
             for (int k = 1; k < devices.size(); k++) {
                 NDManager m = NDManager.newBaseManager(devices.get(k));
@@ -113,7 +116,7 @@ public final class DataParallel implements AutoCloseable {
         for (int k = 0; k < shards.size(); k++) {
             NDArray x = shards.get(k);
             used[k] = true;
-            ParameterStore ps = new ParameterStore(x.getManager(), false);
+            ParameterStore ps = new ParameterStore(k == 0 ? firstDeviceManager : managers.get(k - 1), false);
             outs.add(replicas.get(k).forward(ps, new NDList(x), training).singletonOrThrow());
         }
         return outs;
@@ -210,5 +213,6 @@ public final class DataParallel implements AutoCloseable {
     public void close() {
         managers.forEach(NDManager::close);
         managers.clear();
+        firstDeviceManager.close();
     }
 }
