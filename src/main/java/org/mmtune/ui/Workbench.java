@@ -54,7 +54,7 @@ public final class Workbench extends BorderPane {
             } catch (RuntimeException e) {
                 LOG.warn("view {} could not be built: {}", spec.name(), e.toString());
                 LOG.debug("view build failed", e);
-                view = new Label(spec.name() + " view could not be built: " + e.getMessage());
+                view = new Label(spec.name() + " view could not be built: " + org.mmtune.cli.UserMessages.describe(e));
             }
             views.add(view);
             Tab tab = new Tab(spec.name(), view);
