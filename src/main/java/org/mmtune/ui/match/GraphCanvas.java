@@ -14,15 +14,19 @@ import org.mmtune.ui.common.Perf;
 /**
  * The match graph on a canvas: nodes in class colours (patch thumbnails when zoomed in), positive
  * edges in the class colour, negative edges dashed; violated triplets ringed in red; the selected
- * node's triplet drawn thick. Wheel zooms around the cursor, drag pans, double-click fits.
+ * node's triplet drawn thick. Wheel zooms around the cursor, drag pans, double-click fits. Edges and
+ * dots are drawn by hand into one image per frame ({@link EdgeRaster}), which keeps zooming and panning
+ * smooth with the software renderer too.
  */
 public final class GraphCanvas extends Pane {
 
     private static final Color VIOLATION = Color.rgb(255, 40, 40, 0.85);
+    private static final Color BACKGROUND = Color.rgb(30, 31, 34);
     private static final double NODE_RADIUS = 5;
     private static final double THUMB_MIN = 26;
 
     private final Canvas canvas = new Canvas();
+    private final EdgeRaster raster = new EdgeRaster();
     private MatchResult result;
     private List<ClassInfo> classes = List.of();
     private double margin;
@@ -214,6 +218,17 @@ public final class GraphCanvas extends Pane {
         return side >= THUMB_MIN ? Math.min(side, 160) : 0;
     }
 
+    /** Device pixels per canvas unit (above 1 on HiDPI screens), so the hand-drawn layer stays sharp. */
+    private double renderScale() {
+        if (getScene() != null && getScene().getWindow() != null) {
+            double s = getScene().getWindow().getOutputScaleX();
+            if (s >= 1 && s <= 4) {
+                return s;
+            }
+        }
+        return 1;
+    }
+
     /** Whether this canvas is in a scene and it and all its ancestors are visible. */
     private boolean shown() {
         if (getScene() == null) {
@@ -239,9 +254,9 @@ public final class GraphCanvas extends Pane {
         double w = canvas.getWidth();
         double h = canvas.getHeight();
         g.clearRect(0, 0, w, h); // a clear of the whole canvas also drops any commands still queued
-        g.setFill(Color.rgb(30, 31, 34));
-        g.fillRect(0, 0, w, h);
         if (result == null) {
+            g.setFill(BACKGROUND);
+            g.fillRect(0, 0, w, h);
             g.setFill(Color.gray(0.7));
             g.fillText("No graph yet: open a dataset; the Mix view's batch is graphed here.", 20, 30);
             return;
@@ -255,72 +270,56 @@ public final class GraphCanvas extends Pane {
             sy[i] = ty + p[i][1] * scale;
         }
         int[] labels = result.graph().labels();
-        // negative edges: dashed, one path
+        double side = thumbSide();
+        // edges (and plain dots) into one image drawn by hand: see EdgeRaster for why not canvas strokes
+        double rs = renderScale();
+        raster.begin((int) Math.ceil(w * rs), (int) Math.ceil(h * rs), BACKGROUND);
         if (showNegatives) {
-            g.setLineDashes(4, 4);
-            g.setLineWidth(0.8);
-            g.setStroke(Color.rgb(200, 200, 200, 0.28));
-            g.beginPath();
             for (int[] e : result.negativeEdges()) {
-                g.moveTo(sx[e[0]], sy[e[0]]);
-                g.lineTo(sx[e[1]], sy[e[1]]);
+                raster.line(sx[e[0]] * rs, sy[e[0]] * rs, sx[e[1]] * rs, sy[e[1]] * rs, 0xC8C8C8, 0.28, 0.8 * rs,
+                        4 * rs);
             }
-            g.stroke();
-            g.setLineDashes((double[]) null);
         }
-        // positive edges: one path per class
-        g.setLineWidth(1.3);
-        int maxLabel = 0;
-        for (int l : labels) {
-            maxLabel = Math.max(maxLabel, l);
+        int[] classRgb = new int[256];
+        for (int c = 0; c < classRgb.length; c++) {
+            classRgb[c] = EdgeRaster.opaque(ClassColors.fx(classes, c)) & 0xFFFFFF;
         }
-        for (int c = 0; c <= maxLabel; c++) {
-            boolean any = false;
-            for (int[] e : result.positiveEdges()) {
-                if (labels[e[0]] != c) {
+        for (int[] e : result.positiveEdges()) {
+            raster.line(sx[e[0]] * rs, sy[e[0]] * rs, sx[e[1]] * rs, sy[e[1]] * rs, classRgb[labels[e[0]] & 0xFF],
+                    0.85, 1.3 * rs, 0);
+        }
+        int violationRgb = EdgeRaster.opaque(VIOLATION) & 0xFFFFFF;
+        if (side <= 0) {
+            for (int i = 0; i < n; i++) {
+                if (sx[i] < -20 || sy[i] < -20 || sx[i] > w + 20 || sy[i] > h + 20) {
                     continue;
                 }
-                if (!any) {
-                    g.setStroke(ClassColors.fx(classes, c).deriveColor(0, 1, 1, 0.85));
-                    g.beginPath();
-                    any = true;
+                raster.disc(sx[i] * rs, sy[i] * rs, NODE_RADIUS * rs, classRgb[labels[i] & 0xFF]);
+                if (result.violated(i, margin)) {
+                    double r = (NODE_RADIUS + 2) * rs;
+                    raster.ring(sx[i] * rs, sy[i] * rs, r - 0.6 * rs, r + 0.6 * rs, violationRgb, VIOLATION.getOpacity());
                 }
-                g.moveTo(sx[e[0]], sy[e[0]]);
-                g.lineTo(sx[e[1]], sy[e[1]]);
-            }
-            if (any) {
-                g.stroke();
             }
         }
-        // nodes
-        double side = thumbSide();
-        Image[] thumbs = result.mix().thumbs();
-        g.setLineWidth(side > 0 ? 3 : 1.6);
-        for (int i = 0; i < n; i++) {
-            if (sx[i] < -side - 10 || sy[i] < -side - 10 || sx[i] > w + side + 10 || sy[i] > h + side + 10) {
-                continue;
-            }
-            Color c = ClassColors.fx(classes, labels[i]);
-            boolean violated = result.violated(i, margin);
-            if (side > 0) {
+        g.drawImage(raster.finish(), 0, 0, w, h);
+        // nodes as patch thumbnails when zoomed in (only those on screen)
+        if (side > 0) {
+            Image[] thumbs = result.mix().thumbs();
+            g.setLineWidth(3);
+            for (int i = 0; i < n; i++) {
+                if (sx[i] < -side - 10 || sy[i] < -side - 10 || sx[i] > w + side + 10 || sy[i] > h + side + 10) {
+                    continue;
+                }
+                Color c = ClassColors.fx(classes, labels[i]);
                 double half = side / 2;
                 g.drawImage(thumbs[i], sx[i] - half, sy[i] - half, side, side);
                 g.setStroke(c);
                 g.strokeRect(sx[i] - half, sy[i] - half, side, side);
-                if (violated) {
+                if (result.violated(i, margin)) {
                     g.setStroke(VIOLATION);
                     g.setLineWidth(1.5);
                     g.strokeRect(sx[i] - half - 3, sy[i] - half - 3, side + 6, side + 6);
                     g.setLineWidth(3);
-                }
-            } else {
-                g.setFill(c);
-                g.fillOval(sx[i] - NODE_RADIUS, sy[i] - NODE_RADIUS, 2 * NODE_RADIUS, 2 * NODE_RADIUS);
-                if (violated) {
-                    g.setStroke(VIOLATION);
-                    g.setLineWidth(1.2);
-                    g.strokeOval(sx[i] - NODE_RADIUS - 2, sy[i] - NODE_RADIUS - 2, 2 * NODE_RADIUS + 4,
-                            2 * NODE_RADIUS + 4);
                 }
             }
         }
