@@ -97,8 +97,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + ": no such run folder");
         }
-        RunOutcome out = runWithCtrlC(cfg, dir, resume, device, devices, cpuReplicas, cfg.name);
-        System.out.println(out.state() + ": " + out.message() + " (run folder " + dir + ")");
+        // printed before the Ctrl-C hook lets the JVM exit, so a cancelled run still says so in one line
+        RunOutcome out = runWithCtrlC(cfg, dir, resume, device, devices, cpuReplicas, cfg.name,
+                o -> System.out.println(o.state() + ": " + o.message() + " (run folder " + dir + ")"));
         return out.finished() ? 0 : 1;
     }
 
@@ -111,6 +112,16 @@ public final class TrainCommand implements Callable<Integer> {
     /** As above, with the data-parallel device choice ({@code --devices}, {@code --cpu-replicas}). */
     static RunOutcome runWithCtrlC(ExperimentConfig cfg, Path dir, boolean resume, String device, String devices,
                                    int cpuReplicas, String label) throws Exception {
+        return runWithCtrlC(cfg, dir, resume, device, devices, cpuReplicas, label, null);
+    }
+
+    /**
+     * As above; {@code report} (if given) receives the outcome before a pending Ctrl-C/SIGTERM shutdown is let
+     * go on, so that what it prints is not lost when the JVM exits right after.
+     */
+    static RunOutcome runWithCtrlC(ExperimentConfig cfg, Path dir, boolean resume, String device, String devices,
+                                   int cpuReplicas, String label, java.util.function.Consumer<RunOutcome> report)
+            throws Exception {
         CancellationToken cancel = new CancellationToken();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -129,7 +140,11 @@ public final class TrainCommand implements Callable<Integer> {
                 runner.device(device);
             }
             runner.devices(devices, cpuReplicas);
-            return runner.run();
+            RunOutcome out = runner.run();
+            if (report != null) {
+                report.accept(out);
+            }
+            return out;
         } finally {
             done.countDown();
             try {

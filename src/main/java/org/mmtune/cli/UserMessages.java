@@ -17,7 +17,7 @@ public final class UserMessages {
         if (t instanceof AccessDeniedException ade) {
             return ade.getFile() + ": permission denied";
         }
-        if (t instanceof OutOfMemoryError) {
+        if (org.mmtune.util.Failures.isOutOfMemory(t)) {
             return "out of memory: try a smaller batch or image count, or a larger -Xmx";
         }
         String msg = t.getMessage();

@@ -118,6 +118,8 @@ public final class ExperimentRunner {
             NetSpec spec = new NetSpec(BackboneType.parse(cfg.backbone.type), cfg.backbone.widthDivisor);
             run.log("device " + Devices.describe(devices) + ", backbone " + spec.backbone().id() + " width ÷"
                     + spec.widthDivisor());
+            Path init = cfg.initCheckpoint == null ? null : Path.of(cfg.initCheckpoint);
+            checkInitCheckpoint(init, spec);
             Path dsPath = DatasetPaths.resolve(cfg.dataset);
             SegmentationDataset ds = datasets.open(dsPath);
             run.log("dataset " + ds);
@@ -125,10 +127,6 @@ public final class ExperimentRunner {
             boolean needVal = cfg.finetune.enabled && cfg.finetune.evalEvery > 0;
             List<Sample> val = needVal ? load(run, ds, cfg.valSplit, cfg.maxValImages) : List.of();
             StageContext ctx = new StageContext(spec, device, run.checkpoints(), cancel, listeners, cfg.seed, devices);
-            Path init = cfg.initCheckpoint == null ? null : Path.of(cfg.initCheckpoint);
-            if (init != null && !Files.isRegularFile(init)) {
-                throw new IOException("initCheckpoint: " + init + ": no such file");
-            }
 
             if (cfg.proxy.enabled) {
                 current = Stage.PROXY.id();
@@ -190,17 +188,53 @@ public final class ExperimentRunner {
             run.log(msg);
             run.status("cancelled", current.isEmpty() ? null : current, msg);
             return new RunOutcome("cancelled", msg, null);
-        } catch (DatasetException | IOException | RuntimeException e) {
+        } catch (DatasetException | IOException | RuntimeException | OutOfMemoryError e) {
             LOG.debug("run failed", e);
-            String msg = oneLine(e);
+            String msg = org.mmtune.util.Failures.isOutOfMemory(e) ? outOfMemory(current) : oneLine(e);
             run.log("failed: " + msg);
             run.status("failed", current.isEmpty() ? null : current, msg);
             return new RunOutcome("failed", msg, null);
-        } catch (OutOfMemoryError e) {
-            String msg = "out of memory: try a smaller batch, crop or width";
-            run.log("failed: " + msg);
-            run.status("failed", current.isEmpty() ? null : current, msg);
-            return new RunOutcome("failed", msg, null);
+        }
+    }
+
+    /** The plain advice for a stage that ran out of memory, naming the config keys that size its batches. */
+    String outOfMemory(String stage) {
+        String keys;
+        if (Stage.PROXY.id().equals(stage)) {
+            keys = "proxy.batchSize " + cfg.proxy.batchSize + " or proxy.cropSize " + cfg.proxy.cropSize;
+        } else if (Stage.MM.id().equals(stage)) {
+            keys = "mm.imagesPerBatch " + cfg.mm.imagesPerBatch + " x mm.patchesPerImage " + cfg.mm.patchesPerImage
+                    + " or mm.outSize " + cfg.mm.outSize;
+        } else if (Stage.FINETUNE.id().equals(stage)) {
+            keys = "finetune.batchSize " + cfg.finetune.batchSize + " or finetune.cropSize " + cfg.finetune.cropSize;
+        } else if (Stage.EVAL.id().equals(stage)) {
+            keys = "maxValImages or the image size";
+        } else {
+            keys = "maxTrainImages " + cfg.maxTrainImages;
+        }
+        return "out of memory" + (stage.isEmpty() ? "" : " in " + stage) + ": the batch is too large; try a smaller "
+                + keys + " (or a larger backbone.widthDivisor)";
+    }
+
+    /** Refuses, before any data is loaded, an initial checkpoint that is missing or made for another network. */
+    static void checkInitCheckpoint(Path init, NetSpec spec) throws IOException {
+        if (init == null) {
+            return;
+        }
+        if (!Files.isRegularFile(init)) {
+            throw new IOException("initCheckpoint: " + init + ": no such file");
+        }
+        Checkpoints.Header h;
+        try {
+            h = Checkpoints.header(init);
+        } catch (IOException e) {
+            throw new IOException("initCheckpoint: " + e.getMessage(), e);
+        }
+        if (!h.spec().equals(spec)) {
+            throw new IOException("initCheckpoint: " + init + ": does not fit the network: it holds "
+                    + h.spec().backbone().id() + " width ÷" + h.spec().widthDivisor() + ", the config asks for "
+                    + spec.backbone().id() + " width ÷" + spec.widthDivisor()
+                    + " (backbone.type / backbone.widthDivisor)");
         }
     }
 
@@ -308,8 +342,8 @@ public final class ExperimentRunner {
             throw new IOException(params + ": not a segmentation checkpoint (" + h.head() + ")");
         }
         if (expectedClasses > 0 && h.outputs() != expectedClasses) {
-            throw new IOException(params + ": checkpoint predicts " + h.outputs() + " classes, the dataset has "
-                    + expectedClasses);
+            throw new IOException(params + ": does not fit the dataset: the checkpoint predicts " + h.outputs()
+                    + " classes, the dataset has " + expectedClasses);
         }
         if (!device.isGpu()) {
             org.mmtune.train.KernelCheck.requireFiniteGradients();

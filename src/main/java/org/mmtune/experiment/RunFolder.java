@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.mmtune.eval.EvalResult;
+import org.mmtune.train.Checkpoints;
 import org.mmtune.train.EmbeddingSnapshot;
 import org.mmtune.train.IterationMetrics;
 import org.mmtune.train.PatchInfo;
@@ -53,13 +54,14 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final BufferedWriter metrics;
+    private final FileChannel metrics;
     private final BufferedWriter log;
     private final double startedAt;
     private volatile String state = "running";
     private volatile String stage = "";
     private volatile String message = "";
     private long lastStatusWrite;
+    private boolean logBroken;
 
     private RunFolder(Path dir, FileChannel ch, FileLock lock, double startedAt) throws IOException {
         this.dir = dir;
@@ -67,8 +69,9 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         this.lock = lock;
         this.startedAt = startedAt;
         Files.createDirectories(dir.resolve("checkpoints"));
-        this.metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // one write per line, no buffer: a failed append never leaves text queued to be written later
+        this.metrics = FileChannel.open(dir.resolve("metrics.jsonl"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.log = Files.newBufferedWriter(dir.resolve("run.log"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
@@ -112,7 +115,76 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
                 LOG.debug("no previous status in {}", dir, e);
             }
         }
-        return new RunFolder(dir, ch, lock, started);
+        String repaired = resume ? repairAfterStop(dir) : null;
+        RunFolder run = new RunFolder(dir, ch, lock, started);
+        if (repaired != null) {
+            run.log(repaired);
+        }
+        return run;
+    }
+
+    /**
+     * Before a resume (with the lock held): removes temporary files of writers that were killed and drops
+     * from {@code metrics.jsonl} a cut final line and the lines of iterations after each stage's last
+     * checkpoint (they are run again). Returns a line for run.log, or null when nothing had to be done.
+     */
+    static String repairAfterStop(Path dir) {
+        int temps = 0;
+        for (String sub : new String[] {"", "checkpoints", "embeddings", "predictions", "overlays"}) {
+            temps += AtomicFiles.removeStaleTemps(sub.isEmpty() ? dir : dir.resolve(sub));
+        }
+        int dropped = 0;
+        Path file = dir.resolve("metrics.jsonl");
+        try {
+            if (Files.isRegularFile(file)) {
+                dropped = trimMetrics(file, dir.resolve("checkpoints"));
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot tidy metrics before resuming ({})", dir, e.getMessage());
+        }
+        if (temps == 0 && dropped == 0) {
+            return null;
+        }
+        return "resume: removed " + temps + " unfinished temporary file(s), dropped " + dropped
+                + " metrics line(s) after the last checkpoints";
+    }
+
+    private static int trimMetrics(Path file, Path checkpoints) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n') + 1; // a final line without newline was cut by a kill
+        int dropped = end < text.length() ? 1 : 0;
+        Map<String, Integer> limits = new java.util.HashMap<>();
+        for (Stage s : Stage.values()) {
+            try {
+                limits.put(s.id(), Checkpoints.resumePoint(checkpoints, s).orElse(0));
+            } catch (IOException e) {
+                LOG.debug("{} checkpoint unreadable; keeping its metrics", s.id(), e);
+                limits.put(s.id(), Integer.MAX_VALUE);
+            }
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String line : text.substring(0, end).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                var n = JSON.readTree(line);
+                Integer limit = n == null || !n.has("stage") ? null : limits.get(n.get("stage").asText());
+                if (n == null || !n.isObject() || (limit != null && n.path("iteration").asInt() > limit)) {
+                    dropped++;
+                    continue;
+                }
+            } catch (IOException e) {
+                dropped++;
+                continue;
+            }
+            kept.append(line).append('\n');
+        }
+        if (dropped > 0) {
+            AtomicFiles.writeString(file, kept.toString());
+        }
+        return dropped;
     }
 
     public Path dir() {
@@ -152,7 +224,8 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         try {
             AtomicFiles.writeString(dir.resolve("status.json"), PRETTY.writeValueAsString(n));
         } catch (IOException e) {
-            LOG.warn("{}: cannot write status ({})", dir, e.getMessage());
+            LOG.warn(e.getMessage());
+            LOG.debug("status", e);
         }
         lastStatusWrite = System.currentTimeMillis();
     }
@@ -164,7 +237,12 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
             log.newLine();
             log.flush();
         } catch (IOException e) {
-            LOG.warn("{}: cannot write run.log ({})", dir, e.getMessage());
+            if (!logBroken) {
+                logBroken = true;
+                LOG.warn(AtomicFiles.describe(dir.resolve("run.log"), e));
+            } else {
+                LOG.debug("{}: cannot write run.log", dir, e);
+            }
         }
     }
 
@@ -200,11 +278,14 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
             }
         }
         try {
-            metrics.write(JSON.writeValueAsString(n));
-            metrics.newLine();
-            metrics.flush();
+            java.nio.ByteBuffer line = java.nio.ByteBuffer.wrap((JSON.writeValueAsString(n) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            while (line.hasRemaining()) {
+                metrics.write(line);
+            }
         } catch (IOException e) {
-            LOG.warn("{}: cannot append metrics ({})", dir, e.getMessage());
+            // a full disk or a folder that turned read-only: stop the stage rather than train on unrecorded
+            throw new java.io.UncheckedIOException(AtomicFiles.describe(dir.resolve("metrics.jsonl"), e), e);
         }
         Double miou = m.extras().get("valMIoU");
         if (m.iteration() % 25 == 0 || m.iteration() == m.totalIterations() || miou != null) {
@@ -272,9 +353,13 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     public synchronized void close() {
         try {
             metrics.close();
+        } catch (IOException e) {
+            LOG.debug("closing metrics", e);
+        }
+        try {
             log.close();
         } catch (IOException e) {
-            LOG.debug("closing run files", e);
+            LOG.debug("closing run.log", e);
         }
         try {
             lock.release();

@@ -26,7 +26,9 @@ public final class Checkpoints {
 
     private static final int MAGIC = 0x4d4d544e; // "MMTN"
     private static final int MOMENTUM_MAGIC = 0x4d4d4d4f; // "MMMO"
-    private static final int VERSION = 1;
+    /** Version 2 adds the iteration to the header, so the params file says what it holds by itself. */
+    private static final int VERSION = 2;
+    private static final int MOMENTUM_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What a checkpoint holds. */
@@ -37,8 +39,11 @@ public final class Checkpoints {
         }
     }
 
-    /** The header of a params file. */
-    public record Header(NetSpec spec, HeadKind head, int outputs) {
+    /**
+     * The header of a params file; {@code iteration} is how many iterations of its stage the weights hold
+     * (-1 in version 1 files, which do not record it).
+     */
+    public record Header(NetSpec spec, HeadKind head, int outputs, int iteration) {
     }
 
     private Checkpoints() {
@@ -73,7 +78,7 @@ public final class Checkpoints {
             AtomicFiles.write(momentumFile(dir, stage), out -> {
                 DataOutputStream d = new DataOutputStream(out);
                 d.writeInt(MOMENTUM_MAGIC);
-                d.writeInt(VERSION);
+                d.writeInt(MOMENTUM_VERSION);
                 d.writeInt(iteration);
                 sgd.saveState(d);
                 d.flush();
@@ -87,6 +92,7 @@ public final class Checkpoints {
             d.writeInt(net.spec().widthDivisor());
             d.writeUTF(net.kind().name());
             d.writeInt(net.outputs());
+            d.writeInt(iteration);
             net.saveBackbone(d);
             net.saveHead(d);
             d.flush();
@@ -125,7 +131,7 @@ public final class Checkpoints {
             throw new IOException(params + ": not an mmtune checkpoint");
         }
         int v = in.readInt();
-        if (v != VERSION) {
+        if (v != 1 && v != VERSION) {
             throw new IOException(params + ": unsupported checkpoint version " + v);
         }
         try {
@@ -133,7 +139,10 @@ public final class Checkpoints {
             int div = in.readInt();
             HeadKind head = HeadKind.valueOf(in.readUTF());
             int outputs = in.readInt();
-            return new Header(new NetSpec(bt, div), head, outputs);
+            int iteration = v >= 2 ? in.readInt() : -1;
+            return new Header(new NetSpec(bt, div), head, outputs, iteration);
+        } catch (java.io.EOFException e) {
+            throw new IOException(params + ": truncated checkpoint (the header is incomplete)", e);
         } catch (IllegalArgumentException e) {
             throw new IOException(params + ": bad checkpoint header (" + e.getMessage() + ")", e);
         }
@@ -146,8 +155,7 @@ public final class Checkpoints {
             checkSpec(params, h, net);
             net.loadBackbone(in);
         } catch (IOException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith(params.toString()) ? e
-                    : new IOException(params + ": " + e.getMessage(), e);
+            throw named(params, e);
         }
     }
 
@@ -163,16 +171,60 @@ public final class Checkpoints {
             net.loadBackbone(in);
             net.loadHead(in);
         } catch (IOException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith(params.toString()) ? e
-                    : new IOException(params + ": " + e.getMessage(), e);
+            throw named(params, e);
+        }
+    }
+
+    private static IOException named(Path file, IOException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+            return e;
+        }
+        if (e instanceof java.io.EOFException || e.getCause() instanceof java.io.EOFException) {
+            return new IOException(file + ": truncated checkpoint (it ends before all parameters are read)", e);
+        }
+        return new IOException(file + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Where a stage's checkpoint lets it resume: the iteration its params file holds (recorded in the header
+     * since version 2; for version 1 files the one in {@code <stage>.json}). Empty when there is no params
+     * file, or a version 1 file without its json. The params file is the truth: after a kill between writing
+     * the params and the json, the json still names the previous iteration.
+     */
+    public static java.util.OptionalInt resumePoint(Path dir, Stage stage) throws IOException {
+        Path params = paramsFile(dir, stage);
+        if (!Files.isRegularFile(params)) {
+            return java.util.OptionalInt.empty();
+        }
+        Header h = header(params);
+        if (h.iteration() >= 0) {
+            return java.util.OptionalInt.of(h.iteration());
+        }
+        Optional<Meta> m = meta(dir, stage);
+        return m.isPresent() ? java.util.OptionalInt.of(m.get().iteration()) : java.util.OptionalInt.empty();
+    }
+
+    /** The iteration recorded in a stage's momentum file, or empty if there is none (or it is unreadable). */
+    public static java.util.OptionalInt momentumIteration(Path dir, Stage stage) {
+        Path f = momentumFile(dir, stage);
+        if (!Files.isRegularFile(f)) {
+            return java.util.OptionalInt.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 64))) {
+            if (in.readInt() != MOMENTUM_MAGIC || in.readInt() != MOMENTUM_VERSION) {
+                return java.util.OptionalInt.empty();
+            }
+            return java.util.OptionalInt.of(in.readInt());
+        } catch (IOException e) {
+            return java.util.OptionalInt.empty();
         }
     }
 
     private static void checkSpec(Path params, Header h, MmtuneNet net) throws IOException {
         if (!h.spec().equals(net.spec())) {
-            throw new IOException(params + ": checkpoint is for " + h.spec().backbone().id() + " width ÷"
-                    + h.spec().widthDivisor() + ", the network is " + net.spec().backbone().id() + " width ÷"
-                    + net.spec().widthDivisor());
+            throw new IOException(params + ": does not fit the network: it holds " + h.spec().backbone().id()
+                    + " width ÷" + h.spec().widthDivisor() + ", the network is " + net.spec().backbone().id()
+                    + " width ÷" + net.spec().widthDivisor());
         }
     }
 
@@ -191,7 +243,7 @@ public final class Checkpoints {
                 throw new IOException(f + ": not an mmtune momentum file");
             }
             int v = in.readInt();
-            if (v != VERSION) {
+            if (v != MOMENTUM_VERSION) {
                 throw new IOException(f + ": unsupported momentum file version " + v);
             }
             int it = in.readInt();

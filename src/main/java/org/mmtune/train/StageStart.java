@@ -15,6 +15,11 @@ final class StageStart {
     private StageStart() {
     }
 
+    private static void note(StageContext ctx, String msg) {
+        LOG.info(msg);
+        ctx.listeners().forEach(l -> l.onMessage(msg));
+    }
+
     /**
      * Loads the starting weights into {@code net} and returns the number of iterations already done.
      *
@@ -30,19 +35,28 @@ final class StageStart {
     static int prepare(StageContext ctx, Stage stage, MmtuneNet net, MomentumSgd sgd, Path initBackbone,
                        boolean resume) throws IOException {
         if (resume) {
-            Optional<Checkpoints.Meta> meta = Checkpoints.meta(ctx.checkpointDir(), stage);
-            if (meta.isPresent()) {
+            java.util.OptionalInt point = Checkpoints.resumePoint(ctx.checkpointDir(), stage);
+            if (point.isPresent()) {
                 Checkpoints.loadFull(Checkpoints.paramsFile(ctx.checkpointDir(), stage), net);
-                int it = meta.get().iteration();
-                if (sgd != null && !Checkpoints.loadMomentum(ctx.checkpointDir(), stage, it, sgd, net)) {
-                    String note = stage.id() + ": checkpoint has no momentum buffers (older format); "
-                            + "resuming with fresh momentum";
-                    LOG.info(note);
-                    ctx.listeners().forEach(l -> l.onMessage(note));
+                int it = point.getAsInt();
+                Optional<Checkpoints.Meta> meta = Checkpoints.meta(ctx.checkpointDir(), stage);
+                if (meta.isEmpty() || meta.get().iteration() != it) {
+                    note(ctx, stage.id() + ": the checkpoint's weights are from iteration " + it + " but its json "
+                            + meta.map(m -> "says " + m.iteration()).orElse("is missing")
+                            + " (the run was stopped while saving); resuming from iteration " + it);
                 }
-                String msg = "resuming " + stage.id() + " from its checkpoint at iteration " + it;
-                LOG.info(msg);
-                ctx.listeners().forEach(l -> l.onMessage(msg));
+                if (sgd != null) {
+                    java.util.OptionalInt mo = Checkpoints.momentumIteration(ctx.checkpointDir(), stage);
+                    if (mo.isPresent() && mo.getAsInt() != it) {
+                        note(ctx, stage.id() + ": momentum buffers are from iteration " + mo.getAsInt()
+                                + ", the weights from " + it + " (the run was stopped while saving); "
+                                + "resuming with fresh momentum");
+                    } else if (!Checkpoints.loadMomentum(ctx.checkpointDir(), stage, it, sgd, net)) {
+                        note(ctx, stage.id() + ": checkpoint has no momentum buffers (older format); "
+                                + "resuming with fresh momentum");
+                    }
+                }
+                note(ctx, "resuming " + stage.id() + " from its checkpoint at iteration " + it);
                 return it;
             }
         }

@@ -49,7 +49,7 @@ class CheckpointTest {
         }
         // a checkpoint for another network is refused with a plain message
         assertThatThrownBy(() -> ExperimentRunner.loadSegmenter(tmp.resolve("finetune.params"), 5, Device.cpu()))
-                .hasMessageContaining("predicts 3 classes");
+                .hasMessageContaining("checkpoint predicts 3 classes");
         Files.writeString(tmp.resolve("bad.params"), "not a checkpoint");
         assertThatThrownBy(() -> Checkpoints.header(tmp.resolve("bad.params")))
                 .hasMessageContaining("not an mmtune checkpoint");
