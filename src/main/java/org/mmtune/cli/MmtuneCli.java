@@ -53,6 +53,7 @@ public final class MmtuneCli implements Runnable {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String... args) {
+        NativeGuard.rememberArguments(args);
         return commandLine().execute(args);
     }
 }

@@ -1,6 +1,7 @@
 package org.mmtune.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,21 +25,51 @@ final class NativeGuard {
     private NativeGuard() {
     }
 
+    private static volatile String[] cliArguments;
+
+    /** The command-line arguments {@code mmtune} was started with (needed when the OS does not report them). */
+    static void rememberArguments(String[] args) {
+        cliArguments = args.clone();
+    }
+
+    /**
+     * This process's command line: as the OS reports it, or, when it does not (Java reports no arguments
+     * for command lines over 4 KB, e.g. a long {@code -cp}), rebuilt from this JVM's options, class path and
+     * the remembered {@code mmtune} arguments. Null when neither is known.
+     */
+    static List<String> commandLine() {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        Optional<String> cmd = info.command();
+        Optional<String[]> args = info.arguments();
+        List<String> line = new ArrayList<>();
+        if (cmd.isPresent() && args.isPresent() && args.get().length > 0) {
+            line.add(cmd.get());
+            line.addAll(List.of(args.get()));
+            return line;
+        }
+        String[] cli = cliArguments;
+        if (cli == null) {
+            return null;
+        }
+        line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        line.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        line.add("-cp");
+        line.add(System.getProperty("java.class.path"));
+        line.add("org.mmtune.Launcher");
+        line.addAll(List.of(cli));
+        return line;
+    }
+
     /** Empty when this process may train as it is; otherwise the exit code of the re-run child. */
     static OptionalInt reexecIfNeeded() {
         if (System.getenv(KernelCheck.ISA_VARIABLE) != null || "false".equals(System.getProperty("mmtune.reexec"))) {
             return OptionalInt.empty();
         }
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        Optional<String> cmd = info.command();
-        Optional<String[]> args = info.arguments();
-        if (cmd.isEmpty() || args.isEmpty()) {
+        List<String> line = commandLine();
+        if (line == null) {
             LOG.debug("cannot see this process's command line; not re-running with {}", KernelCheck.ISA_VARIABLE);
             return OptionalInt.empty();
         }
-        List<String> line = new ArrayList<>();
-        line.add(cmd.get());
-        line.addAll(List.of(args.get()));
         ProcessBuilder pb = new ProcessBuilder(line).inheritIO();
         pb.environment().put(KernelCheck.ISA_VARIABLE, "AVX");
         pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
