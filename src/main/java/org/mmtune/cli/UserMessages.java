@@ -18,7 +18,7 @@ public final class UserMessages {
             return ade.getFile() + ": permission denied";
         }
         if (org.mmtune.util.Failures.isOutOfMemory(t)) {
-            return "out of memory: try a smaller batch or image count, or a larger -Xmx";
+            return "out of memory: try a smaller batch, crop or image size (or a larger backbone.widthDivisor)";
         }
         String msg = t.getMessage();
         while ((msg == null || msg.isBlank()) && t.getCause() != null) {

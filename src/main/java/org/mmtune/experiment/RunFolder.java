@@ -83,15 +83,26 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
      * @throws IOException naming the folder when it is locked by another process or already used
      */
     public static RunFolder open(Path dir, boolean resume) throws IOException {
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException(dir + ": cannot create the run folder (" + e.getFile() + " is a file)", e);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(dir + ": cannot create the run folder (" + plain(e) + ")", e);
+        }
         if (!resume && Files.exists(dir.resolve("config.json"))) {
             throw new IOException(dir + ": already holds a run (use --resume to continue it, or another --run-dir)");
         }
         if (resume && !Files.exists(dir.resolve("config.json"))) {
             throw new IOException(dir + ": no run to resume (config.json missing)");
         }
-        FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(dir.resolve(LOCK) + ": cannot write in the run folder (" + plain(e) + ")", e);
+        }
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -116,7 +127,15 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
             }
         }
         String repaired = resume ? repairAfterStop(dir) : null;
-        RunFolder run = new RunFolder(dir, ch, lock, started);
+        RunFolder run;
+        try {
+            run = new RunFolder(dir, ch, lock, started);
+        } catch (IOException e) {
+            lock.release();
+            ch.close();
+            throw e instanceof java.nio.file.FileSystemException fse
+                    ? new IOException(fse.getFile() + ": cannot write in the run folder (" + plain(fse) + ")", e) : e;
+        }
         if (repaired != null) {
             run.log(repaired);
         }
@@ -185,6 +204,13 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
             AtomicFiles.writeString(file, kept.toString());
         }
         return dropped;
+    }
+
+    private static String plain(java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
     }
 
     public Path dir() {
