@@ -110,16 +110,16 @@ public final class ExperimentRunner {
             run.status("running", firstStage(), resume ? "resuming" : "starting");
             run.log((resume ? "resumed" : "started") + " " + cfg.name + " (arm " + cfg.arm + ") in " + runDir
                     + ", pid " + ProcessHandle.current().pid());
+            NetSpec spec = new NetSpec(BackboneType.parse(cfg.backbone.type), cfg.backbone.widthDivisor);
+            Path init = cfg.initCheckpoint == null ? null : Path.of(cfg.initCheckpoint);
+            checkInitCheckpoint(init, spec);
             List<Device> devices = Devices.selectAll(cfg.device, devicesSpec, cpuReplicas);
             Device device = devices.get(0);
             if (!device.isGpu()) {
                 org.mmtune.train.KernelCheck.requireFiniteGradients();
             }
-            NetSpec spec = new NetSpec(BackboneType.parse(cfg.backbone.type), cfg.backbone.widthDivisor);
             run.log("device " + Devices.describe(devices) + ", backbone " + spec.backbone().id() + " width ÷"
                     + spec.widthDivisor());
-            Path init = cfg.initCheckpoint == null ? null : Path.of(cfg.initCheckpoint);
-            checkInitCheckpoint(init, spec);
             Path dsPath = DatasetPaths.resolve(cfg.dataset);
             SegmentationDataset ds = datasets.open(dsPath);
             run.log("dataset " + ds);
