@@ -63,6 +63,8 @@ class KillAndSignalTest {
         if (xmx >= 0) {
             cmd.set(xmx, "-Xmx1g");
         }
+        // a light JVM: the child's work is native; its JIT and GC threads would only slow the start on 2 cores
+        cmd.addAll(1, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectOutput(tmp.resolve(tag + ".out").toFile())
                 .redirectError(tmp.resolve(tag + ".err").toFile());
