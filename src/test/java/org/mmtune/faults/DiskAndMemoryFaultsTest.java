@@ -136,7 +136,10 @@ class DiskAndMemoryFaultsTest {
     void aReadOnlyOrUncreatableRunFolderIsOneLineNamingTheFile() throws Exception {
         Path cfg = tmp.resolve("exp.json");
         ExperimentConfig c = tiny();
-        c.dataset = tmp.resolve("no-dataset-needed").toString();
+        Path ds = tmp.resolve("ds"); // a real dataset: the CLI checks the config against it before anything else
+        org.mmtune.data.synth.SyntheticDataset.write(ds, new org.mmtune.data.synth.SyntheticDataset.Spec(2, 1, 1, 96, 72),
+                false);
+        c.dataset = ds.toString();
         Files.writeString(cfg, ExperimentConfigs.toJson(c));
 
         // a run folder whose parent is a regular file
