@@ -32,6 +32,10 @@ public final class AblationCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Overrides the config's device.")
     String device;
 
+    @Option(names = "--devices", paramLabel = "N|LIST", description = "GPUs for data-parallel training: the first N, "
+            + "or a list of ids such as 0,2 (default: every GPU DJL finds).")
+    String devices;
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig base;
@@ -41,6 +45,9 @@ public final class AblationCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        if (devices != null && "cpu".equals(device)) {
+            throw new IllegalArgumentException("--devices chooses GPUs; it does not go with --device cpu");
+        }
         OptionalInt child = NativeGuard.reexecIfNeeded();
         if (child.isPresent()) {
             return child.getAsInt();
@@ -48,7 +55,7 @@ public final class AblationCommand implements Callable<Integer> {
         Path dir = runsDir != null ? runsDir : Path.of("runs", "ablation-" + base.name);
         long t0 = System.nanoTime();
         List<Ablation.Row> rows = Ablation.run(base, dir, withRandomMm,
-                (arm, cfg, runDir, resume) -> TrainCommand.runWithCtrlC(cfg, runDir, resume, device, arm));
+                (arm, cfg, runDir, resume) -> TrainCommand.runWithCtrlC(cfg, runDir, resume, device, devices, 1, arm));
         double minutes = (System.nanoTime() - t0) / 6e10;
         String title = String.format(Locale.ROOT, "Ablation '%s' on %s (this invocation: %.1f min)", base.name,
                 base.dataset, minutes);

@@ -40,4 +40,17 @@ class PipelineCommandsTest {
         assertThat(run(err2, "eval", "--run", tmp.resolve("none").toString())).isEqualTo(2);
         assertThat(err2.toString().strip()).endsWith("no such run folder").doesNotContain("Exception");
     }
+
+    @Test
+    void gpuChoicesOnTheCpuAreRefusedInOneLine(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "train", "--preset", "quick", "--device", "cpu", "--devices", "2",
+                "--run-dir", tmp.resolve("run").toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("mmtune: --devices chooses GPUs; it does not go with --device cpu");
+        StringWriter err2 = new StringWriter();
+        assertThat(run(err2, "train", "--preset", "quick", "--cpu-replicas", "0",
+                "--run-dir", tmp.resolve("run").toString())).isEqualTo(2);
+        assertThat(err2.toString()).contains("--cpu-replicas must be at least 1");
+        assertThat(tmp.resolve("run")).doesNotExist();
+    }
 }
