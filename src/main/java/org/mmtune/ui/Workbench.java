@@ -68,6 +68,7 @@ public final class Workbench extends BorderPane {
                 + " -fx-background-color: rgba(0,0,0,0.75); -fx-padding: 6;");
         overlay.setMouseTransparent(true);
         overlay.setVisible(false);
+        overlay.visibleProperty().addListener((o, was, now) -> Perf.setLive(now));
         StackPane centre = new StackPane(tabs, overlay);
         StackPane.setAlignment(overlay, Pos.TOP_RIGHT);
         tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {

@@ -18,6 +18,7 @@ public final class Perf {
 
     private static final Map<String, Deque<Double>> FIGURES = new LinkedHashMap<>();
     private static final ReadOnlyStringWrapper SUMMARY = new ReadOnlyStringWrapper("");
+    private static volatile boolean live;
 
     private Perf() {
     }
@@ -31,7 +32,21 @@ public final class Perf {
                 d.removeFirst();
             }
         }
-        Background.runFx(() -> SUMMARY.set(summary()));
+        if (live) {
+            Background.runFx(() -> SUMMARY.set(summary()));
+        }
+    }
+
+    /**
+     * Whether the summary follows every figure (while the overlay shows it). Off, recording costs no FX
+     * work: a figure recorded at every frame would otherwise re-format and re-lay out a hidden label
+     * at every frame.
+     */
+    public static void setLive(boolean on) {
+        live = on;
+        if (on) {
+            Background.runFx(() -> SUMMARY.set(summary()));
+        }
     }
 
     public static ReadOnlyStringProperty summaryProperty() {
