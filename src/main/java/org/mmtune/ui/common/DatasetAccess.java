@@ -32,6 +32,8 @@ public final class DatasetAccess {
     private static final Map<Path, CompletableFuture<Sample>> IN_FLIGHT = new HashMap<>();
     private static long bytes;
     private static final AtomicLong WARM_GENERATION = new AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicInteger WARMING =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** Decoding someone waits for (a resample) in progress: the warm-up pauses meanwhile. */
     private static final java.util.concurrent.atomic.AtomicInteger FOREGROUND =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -133,7 +135,26 @@ public final class DatasetAccess {
      */
     public static void warm(SegmentationDataset ds, List<ImagePair> pairs) {
         long gen = WARM_GENERATION.incrementAndGet();
+        WARMING.incrementAndGet();
         Thread t = new Thread(() -> {
+            try {
+                warmUp(ds, pairs, gen);
+            } finally {
+                WARMING.decrementAndGet();
+            }
+        }, "mmtune-warm-cache");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** Whether a warm-up is still decoding (for {@code gui --bench}, which measures with a warm cache). */
+    public static boolean warming() {
+        return WARMING.get() > 0;
+    }
+
+    private static void warmUp(SegmentationDataset ds, List<ImagePair> pairs, long gen) {
+        {
             long used = 0;
             for (ImagePair p : pairs) {
                 if (WARM_GENERATION.get() != gen || used > BUDGET * 0.8) {
@@ -152,9 +173,6 @@ public final class DatasetAccess {
                     LOG.debug("warm-up skipped {}", p.image(), e);
                 }
             }
-        }, "mmtune-warm-cache");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        }
     }
 }

@@ -24,11 +24,35 @@ final class MixBench {
     static List<String> run(AutoDriver d, MixView view) throws Exception {
         List<String> out = new ArrayList<>();
         MixViewModel vm = view.viewModel();
+        // figures with the split's decoded images cached, as after the background warm-up that follows
+        // opening a dataset (a resample then decodes nothing); the wait is reported
+        long w0 = System.nanoTime();
+        long waitUntil = w0 + TimeUnit.SECONDS.toNanos(120);
+        while (org.mmtune.ui.common.DatasetAccess.warming() && System.nanoTime() < waitUntil) {
+            Thread.sleep(50);
+        }
+        out.add(String.format("waited %.1f s for the decoded-image cache of the split to fill%s",
+                (System.nanoTime() - w0) / 1e9, org.mmtune.ui.common.DatasetAccess.warming() ? " (gave up: still warming)" : ""));
         Perf.clear();
+        int warmups = 5;
         int rounds = 10;
         List<Double> cpu = new ArrayList<>();
+        java.util.Map<String, Long> threadsBefore = null;
+        long processBefore = 0;
+        long gcBefore = 0;
+        long jitBefore = 0;
         StallMonitor.phaseIfRunning("Mix: resample + regraph (new seed)");
-        for (int i = 0; i < rounds; i++) {
+        // the first resamples are warm-ups (code being compiled, heap settling), left out of the figures:
+        // a live preview runs in a long-lived window
+        for (int i = -warmups; i < rounds; i++) {
+            if (i == 0) {
+                Perf.clear();
+                cpu.clear();
+                threadsBefore = threadCpu();
+                processBefore = processCpuNanos();
+                gcBefore = gcMillis();
+                jitBefore = jitMillis();
+            }
             long c0 = processCpuNanos();
             MixResult before = d.fx(() -> vm.resultProperty().get());
             d.fx(() -> {
@@ -42,9 +66,12 @@ final class MixBench {
             d.awaitIdle(30);
             cpu.add((processCpuNanos() - c0) / 1e6);
         }
+        out.add(whereCpuWent(threadsBefore, threadCpu(), processCpuNanos() - processBefore, rounds)
+                + String.format("; GC pauses %.1f ms, JIT compiling %.1f ms", (gcMillis() - gcBefore) / (double) rounds,
+                (jitMillis() - jitBefore) / (double) rounds));
         MixResult r = d.fx(() -> vm.resultProperty().get());
-        out.add(String.format("batch of %d patches from %d images, %d resamples (new seed each)",
-                r.batch().size(), r.batch().imageIndices().length, rounds));
+        out.add(String.format("batch of %d patches from %d images, %d resamples (new seed each) after %d warm-ups",
+                r.batch().size(), r.batch().imageIndices().length, rounds, warmups));
         out.add(line("decode+sample+crop", Perf.figures("mix: decode+sample+crop")));
         out.add(line("change → patch grid visible", Perf.figures("mix: change → grid visible")));
         out.add(line("change → match graph visible", Perf.figures("match: change → graph visible")));
@@ -116,6 +143,52 @@ final class MixBench {
             return null;
         });
         return done.get(60, TimeUnit.SECONDS);
+    }
+
+    /** CPU time (ns) of each live Java thread, by thread name with numbers folded ("mmtune-bg-#"). */
+    static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            long c = mx.getThreadCpuTime(ti.getThreadId());
+            if (c > 0) {
+                m.merge(ti.getThreadName().replaceAll("\\d+", "#") + "@" + ti.getThreadId(), c, Long::sum);
+            }
+        }
+        return m;
+    }
+
+    /** Per resample: CPU of the busiest threads, and the rest of the process (GC, JIT, native threads). */
+    static String whereCpuWent(java.util.Map<String, Long> before, java.util.Map<String, Long> after, long process,
+                               int rounds) {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        long javaThreads = 0;
+        for (var e : after.entrySet()) {
+            long dlt = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            javaThreads += dlt;
+            byName.merge(e.getKey().substring(0, e.getKey().lastIndexOf('@')), dlt, Long::sum);
+        }
+        StringBuilder sb = new StringBuilder("CPU per resample by thread:");
+        byName.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
+                .forEach(e -> sb.append(String.format(" %s %.1f ms,", e.getKey(), e.getValue() / 1e6 / rounds)));
+        sb.append(String.format(" other (GC, JIT, native) %.1f ms", Math.max(0, process - javaThreads) / 1e6 / rounds));
+        return sb.toString();
+    }
+
+    static long gcMillis() {
+        long t = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
+    }
+
+    static long jitMillis() {
+        var c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
     }
 
     /** CPU time of the whole process so far (ns), or 0 when the JVM does not tell. */
