@@ -34,7 +34,7 @@ final class MixBench {
         out.add(String.format("waited %.1f s for the decoded-image cache of the split to fill%s",
                 (System.nanoTime() - w0) / 1e9, org.mmtune.ui.common.DatasetAccess.warming() ? " (gave up: still warming)" : ""));
         Perf.clear();
-        int warmups = 5;
+        int warmups = Integer.getInteger("mmtune.bench.mixWarmups", 5);
         int rounds = 10;
         List<Double> cpu = new ArrayList<>();
         java.util.Map<String, Long> threadsBefore = null;
