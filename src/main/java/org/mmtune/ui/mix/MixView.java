@@ -536,14 +536,17 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
             view.setFitHeight(CELL - 8);
             view.setPreserveRatio(true);
             box.setPadding(new Insets(2));
-            Tooltip tip = new Tooltip();
             setOnMouseEntered(e -> {
                 if (getItem() != null) {
                     hover.setText(describe(getItem()));
-                    tip.setText(describe(getItem()));
+                    // made on the first hover: a Tooltip is a popup window, and building one per cell made
+                    // creating a screenful of cells (first show, every scroll into new rows) slow
+                    if (getTooltip() == null) {
+                        setTooltip(new Tooltip());
+                    }
+                    getTooltip().setText(describe(getItem()));
                 }
             });
-            setTooltip(tip);
             setOnMouseClicked(e -> {
                 if (getItem() != null) {
                     selected.set(getItem());
