@@ -82,7 +82,7 @@ public final class ClassBarChart {
         Thread t = new Thread(() -> {
             try {
                 DefaultCategoryDataset d = new DefaultCategoryDataset();
-                for (int i = 0; i < 12; i++) {
+                for (int i = 0; i < 32; i++) {
                     d.addValue(0.02 + 0.01 * i, "value", "class " + i);
                 }
                 JFreeChart c = createChart("warm-up", "share of pixels", d, column -> java.awt.Color.GRAY);
@@ -98,7 +98,9 @@ public final class ClassBarChart {
                 org.jfree.chart.fx.ChartCanvas canvas = new org.jfree.chart.fx.ChartCanvas(c);
                 canvas.setWidth(400);
                 canvas.setHeight(260);
-                canvas.draw();
+                for (int i = 0; i < 3; i++) {
+                    canvas.draw();
+                }
             } catch (RuntimeException | LinkageError e) {
                 LoggerFactory.getLogger(ClassBarChart.class).debug("chart warm-up failed", e);
             }
