@@ -20,15 +20,6 @@ public final class UserMessages {
         if (org.mmtune.util.Failures.isOutOfMemory(t)) {
             return "out of memory: try a smaller batch, crop or image size (or a larger backbone.widthDivisor)";
         }
-        String msg = t.getMessage();
-        while ((msg == null || msg.isBlank()) && t.getCause() != null) {
-            t = t.getCause();
-            msg = t.getMessage();
-        }
-        if (msg == null || msg.isBlank()) {
-            msg = t.getClass().getSimpleName();
-        }
-        int nl = msg.indexOf('\n');
-        return nl >= 0 ? msg.substring(0, nl) : msg;
+        return org.mmtune.util.Failures.firstLine(t);
     }
 }

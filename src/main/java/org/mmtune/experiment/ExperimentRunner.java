@@ -362,16 +362,6 @@ public final class ExperimentRunner {
     }
 
     static String oneLine(Throwable e) {
-        Throwable t = e;
-        String msg = t.getMessage();
-        while ((msg == null || msg.isBlank()) && t.getCause() != null) {
-            t = t.getCause();
-            msg = t.getMessage();
-        }
-        if (msg == null || msg.isBlank()) {
-            msg = t.getClass().getSimpleName();
-        }
-        int nl = msg.indexOf('\n');
-        return nl >= 0 ? msg.substring(0, nl) : msg;
+        return org.mmtune.util.Failures.firstLine(e);
     }
 }

@@ -29,4 +29,22 @@ public final class Failures {
         }
         return false;
     }
+
+    /**
+     * The first line of the message of {@code t} or of its first cause that has one; the exception's
+     * class name when none has.
+     */
+    public static String firstLine(Throwable t) {
+        Throwable c = t;
+        String msg = c.getMessage();
+        while ((msg == null || msg.isBlank()) && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+            msg = c.getMessage();
+        }
+        if (msg == null || msg.isBlank()) {
+            msg = c.getClass().getSimpleName();
+        }
+        int nl = msg.indexOf('\n');
+        return nl >= 0 ? msg.substring(0, nl) : msg;
+    }
 }
