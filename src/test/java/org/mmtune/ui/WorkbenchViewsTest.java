@@ -114,9 +114,22 @@ class WorkbenchViewsTest {
         List<Patch> reseeded = mix.items().stream().map(PatchItem::patch).toList();
         assertThat(reseeded).isNotEqualTo(after.stream().map(PatchItem::patch).toList());
         // clicking a patch shows where it comes from
-        robot.clickOn(robot.lookup("#patch-grid .grid-cell").nth(2).queryAs(javafx.scene.Node.class));
+        // the third cell on screen (the flow reuses cells, so scene-graph order is not screen order; a cell
+        // in the last, half-visible row may sit under the message line)
+        javafx.geometry.Bounds gridBounds = WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Node g = robot.lookup("#patch-grid").query();
+            return g.localToScreen(g.getBoundsInLocal());
+        }).get();
+        javafx.scene.control.IndexedCell<?> third = robot.lookup("#patch-grid .grid-cell").queryAll().stream()
+                .map(n -> (javafx.scene.control.IndexedCell<?>) n)
+                .filter(c -> c.getItem() != null && c.isVisible() && gridBounds.contains(c.localToScreen(c.getBoundsInLocal())))
+                .sorted(java.util.Comparator.<javafx.scene.control.IndexedCell<?>>comparingDouble(c -> c.localToScreen(0, 0).getY())
+                        .thenComparingDouble(c -> c.localToScreen(0, 0).getX()))
+                .skip(2).findFirst().orElseThrow();
+        robot.clickOn(third);
         settle();
         assertThat(mix.selectedProperty().get()).isNotNull();
+        assertThat(mix.selectedProperty().get()).isSameAs(third.getItem());
     }
 
     @Test
