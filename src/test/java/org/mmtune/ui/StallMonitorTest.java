@@ -81,10 +81,52 @@ class StallMonitorTest {
         assertThat(report).anyMatch(l -> l.matches("blocked: worst stall \\d{3,}\\.\\d ms .*") && l.contains("stalls > 100 ms: ")
                 && l.contains("FX thread on CPU for"));
         assertThat(blocked.worstCpu()).as("the block spins on the CPU (how much it got depends on the load)").isPositive();
+        assertThat(blocked.worstRenderWait()).as("spinning is the FX thread's own work, not a wait for the renderer")
+                .isZero();
+        assertThat(blocked.worstOwn()).isEqualTo(blocked.max());
         assertThat(report.get(report.size() - 1)).startsWith("all phases: worst stall").contains("over the 100 ms target");
         assertThat(monitor.worstMs()).isGreaterThanOrEqualTo(150.0);
         monitor.stop();
         assertThat(StallMonitor.current()).isNull();
+    }
+
+    @Test
+    void framesSlowToPaintShowAsWaitingForTheRenderer(FxRobot robot) throws Exception {
+        // a big node under a wide blur: cheap for the FX thread to change, slow for the software renderer to
+        // paint, so each pulse waits for the previous frame to finish
+        javafx.scene.canvas.Canvas heavy = new javafx.scene.canvas.Canvas(1200, 700);
+        heavy.getGraphicsContext2D().setFill(javafx.scene.paint.Color.DARKCYAN);
+        heavy.getGraphicsContext2D().fillOval(100, 100, 1000, 500);
+        heavy.setEffect(new javafx.scene.effect.GaussianBlur(30));
+        javafx.scene.layout.StackPane layer = new javafx.scene.layout.StackPane(heavy);
+        layer.setMouseTransparent(true);
+        javafx.animation.AnimationTimer spin = new javafx.animation.AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                heavy.setRotate((heavy.getRotate() + 7) % 360);
+            }
+        };
+        robot.interact(() -> {
+            ((javafx.scene.layout.BorderPane) wb).setCenter(layer);
+            spin.start();
+        });
+        try {
+            monitor = StallMonitor.start(5, "painting");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            StallMonitor.Stats s = null;
+            do {
+                Thread.sleep(200);
+                List<StallMonitor.Stats> stats = monitor.stats();
+                s = stats.isEmpty() ? s : stats.get(0);
+            } while ((s == null || s.worstRenderWait() < 10) && System.nanoTime() < until);
+            assertThat(s).as("the FX thread answered the monitor").isNotNull();
+            assertThat(s.worstRenderWait()).as("stalls spent waiting for the renderer: " + s.line()).isGreaterThanOrEqualTo(10);
+            assertThat(s.worstOwn()).isLessThan(s.max());
+            assertThat(s.line()).contains("for the renderer to finish the previous frame")
+                    .contains("apart from waiting for the renderer");
+        } finally {
+            robot.interact(spin::stop);
+        }
     }
 
     @Test

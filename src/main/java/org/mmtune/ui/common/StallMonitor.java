@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * (a gap long on the wall clock but short on CPU means the thread was waiting for a core, not working:
  * telling the two apart matters on a loaded machine). While a ping has waited longer than
  * {@link #STACK_AFTER_MS}, the watchdog samples the FX thread's stack at every tick, so the report names
- * the place the FX thread was busy in most. Thread-safe; {@link #start}/{@link #stop} from any thread.
+ * the place the FX thread was busy in most. A sample that finds the FX thread waiting for the render thread
+ * to finish the previous frame counts as <em>waiting for the renderer</em>: with a software renderer on a
+ * busy machine a big frame can take hundreds of milliseconds to paint, and the next pulse waits for it; the
+ * report gives that share of each stall and the worst stall without it (the FX thread's own blocking).
+ * Thread-safe; {@link #start}/{@link #stop} from any thread.
  */
 public final class StallMonitor {
 
@@ -44,6 +48,12 @@ public final class StallMonitor {
     private final Map<String, Phase> phases = new LinkedHashMap<>();
     private volatile long postedAt;
     private final Map<String, Integer> samples = new java.util.HashMap<>();
+    /**
+     * Time of the current gap attributed to waiting for the renderer (guarded by samples): each sample stands
+     * for the time since the previous one, so a watchdog that got no core for a while does not undercount.
+     */
+    private long renderWaitNanos;
+    private long lastSampleAt;
     private volatile String phaseAtSample;
     private volatile Thread fxThread;
     private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -59,6 +69,10 @@ public final class StallMonitor {
         int n;
         double worst;
         double worstCpu;
+        double worstRenderWait;
+        /** The worst gap less its estimated wait for the renderer. */
+        double worstOwn;
+        String worstOwnAt;
         double maxCpu;
         String maxCpuAt;
         String worstAt;
@@ -68,14 +82,14 @@ public final class StallMonitor {
             this.name = name;
         }
 
-        void add(double ms, double cpuMs, String at) {
+        void add(double ms, double cpuMs, double renderWaitMs, String at, String atOwn) {
             if (n == gaps.length) {
                 gaps = Arrays.copyOf(gaps, n * 2);
             }
             gaps[n++] = ms;
             if (cpuMs > maxCpu) {
                 maxCpu = cpuMs;
-                maxCpuAt = at;
+                maxCpuAt = atOwn;
             }
             if (ms > TARGET_MS) {
                 over++;
@@ -83,21 +97,32 @@ public final class StallMonitor {
             if (ms > worst) {
                 worst = ms;
                 worstCpu = cpuMs;
+                worstRenderWait = renderWaitMs;
                 worstAt = at;
+            }
+            if (ms - renderWaitMs > worstOwn) {
+                worstOwn = ms - renderWaitMs;
+                worstOwnAt = atOwn;
             }
         }
     }
 
     /** What one phase measured. */
     public record Stats(String phase, int samples, double p50, double p90, double p99, double max, int overTarget,
-                        double maxCpu, double worstCpu, String worstAt, String maxCpuAt) {
+                        double maxCpu, double worstCpu, String worstAt, String maxCpuAt, double worstRenderWait,
+                        double worstOwn, String worstOwnAt) {
 
         /** One printable line. */
         public String line() {
-            return String.format("%s: worst stall %.1f ms (FX thread on CPU for %.1f ms of it%s), p50 %.1f, p90 %.1f, "
-                    + "p99 %.1f ms (%d gaps), stalls > %.0f ms: %d, longest FX-thread CPU burst %.1f ms%s", phase, max,
-                    worstCpu, worstAt == null ? "" : ", mostly in " + worstAt, p50, p90, p99, samples, TARGET_MS,
-                    overTarget, maxCpu, maxCpuAt == null || maxCpu < STACK_AFTER_MS ? "" : " (in " + maxCpuAt + ")");
+            String render = worstRenderWait < 1 ? ""
+                    : String.format(", waiting ~%.0f ms for the renderer to finish the previous frame", worstRenderWait);
+            String own = worstOwn >= max - 0.5 ? ""
+                    : String.format("; worst stall apart from waiting for the renderer %.1f ms%s", worstOwn,
+                            worstOwnAt == null ? "" : " (in " + worstOwnAt + ")");
+            return String.format("%s: worst stall %.1f ms (FX thread on CPU for %.1f ms of it%s%s), p50 %.1f, p90 %.1f, "
+                    + "p99 %.1f ms (%d gaps), stalls > %.0f ms: %d, longest FX-thread CPU burst %.1f ms%s%s", phase, max,
+                    worstCpu, render, worstAt == null ? "" : ", mostly in " + worstAt, p50, p90, p99, samples, TARGET_MS,
+                    overTarget, maxCpu, maxCpuAt == null || maxCpu < STACK_AFTER_MS ? "" : " (in " + maxCpuAt + ")", own);
         }
     }
 
@@ -174,12 +199,19 @@ public final class StallMonitor {
             }
         } else if ((now - postedAt) / 1e6 > STACK_AFTER_MS && fxThread != null) {
             // a long wait: sample what the FX thread is doing (a cheap profiler of the stall)
-            String at = where(fxThread.getStackTrace(), "");
+            StackTraceElement[] stack = fxThread.getStackTrace();
+            boolean renderWait = waitsForRenderer(stack);
+            String at = renderWait ? RENDER_WAIT : where(stack, "");
             synchronized (samples) {
                 if (samples.isEmpty()) {
                     phaseAtSample = currentPhaseName();
+                    lastSampleAt = postedAt + (long) (STACK_AFTER_MS * 1e6);
                 }
                 samples.merge(at, 1, Integer::sum);
+                if (renderWait) {
+                    renderWaitNanos += Math.max(0, now - lastSampleAt);
+                }
+                lastSampleAt = now;
             }
         }
     }
@@ -193,24 +225,35 @@ public final class StallMonitor {
         long cpu = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         fxThread = Thread.currentThread();
         String at = null;
+        String atOwn = null;
         String sampledIn;
+        long waits;
         synchronized (samples) {
             // the most frequent place among the samples taken during this gap
             int best = 0;
+            int bestOwn = 0;
             for (Map.Entry<String, Integer> e : samples.entrySet()) {
                 if (e.getValue() > best && !e.getKey().isEmpty()) {
                     best = e.getValue();
                     at = e.getKey();
                 }
+                if (e.getValue() > bestOwn && !e.getKey().isEmpty() && !e.getKey().equals(RENDER_WAIT)) {
+                    bestOwn = e.getValue();
+                    atOwn = e.getKey();
+                }
             }
             sampledIn = samples.isEmpty() ? null : phaseAtSample;
             samples.clear();
+            waits = renderWaitNanos;
+            renderWaitNanos = 0;
         }
         synchronized (this) {
             // a long gap counts for the phase it was sampled in (the FX thread was busy then)
             Phase p = sampledIn != null ? phases.computeIfAbsent(sampledIn, Phase::new) : phase;
             if (lastAnswer >= 0 && p != null) {
-                p.add((now - lastAnswer) / 1e6, cpu >= 0 && lastCpu >= 0 ? (cpu - lastCpu) / 1e6 : 0, at);
+                double gap = (now - lastAnswer) / 1e6;
+                double waited = Math.min(gap, waits / 1e6);
+                p.add(gap, cpu >= 0 && lastCpu >= 0 ? (cpu - lastCpu) / 1e6 : 0, waited, at, atOwn);
             }
             lastAnswer = now;
             lastCpu = cpu;
@@ -223,7 +266,8 @@ public final class StallMonitor {
         List<Stats> out = new ArrayList<>();
         for (Phase p : phases.values()) {
             if (p.n > 0) {
-                out.add(stats(p.name, Arrays.copyOf(p.gaps, p.n), p.over, p.maxCpu, p.worstCpu, p.worstAt, p.maxCpuAt));
+                out.add(stats(p.name, Arrays.copyOf(p.gaps, p.n), p.over, p.maxCpu, p.worstCpu, p.worstAt, p.maxCpuAt,
+                        p.worstRenderWait, p.worstOwn, p.worstOwnAt));
             }
         }
         return out;
@@ -236,6 +280,7 @@ public final class StallMonitor {
         double maxCpu = 0;
         String maxCpuAt = null;
         Phase worst = null;
+        Phase worstOwn = null;
         for (Phase p : phases.values()) {
             int at = all.length;
             all = Arrays.copyOf(all, at + p.n);
@@ -248,9 +293,14 @@ public final class StallMonitor {
             if (p.n > 0 && (worst == null || p.worst > worst.worst)) {
                 worst = p;
             }
+            if (p.n > 0 && (worstOwn == null || p.worstOwn > worstOwn.worstOwn)) {
+                worstOwn = p;
+            }
         }
         return stats("all phases", all, over, maxCpu, worst == null ? 0 : worst.worstCpu,
-                worst == null ? null : worst.name + (worst.worstAt == null ? "" : ": " + worst.worstAt), maxCpuAt);
+                worst == null ? null : worst.name + (worst.worstAt == null ? "" : ": " + worst.worstAt), maxCpuAt,
+                worst == null ? 0 : worst.worstRenderWait, worstOwn == null ? 0 : worstOwn.worstOwn,
+                worstOwn == null ? null : worstOwn.name + (worstOwn.worstOwnAt == null ? "" : ": " + worstOwn.worstOwnAt));
     }
 
     /** The report: one line per phase, then the overall line with the verdict against the target. */
@@ -276,13 +326,33 @@ public final class StallMonitor {
     }
 
     private static Stats stats(String name, double[] v, int over, double maxCpu, double worstCpu, String where,
-                               String maxCpuAt) {
+                               String maxCpuAt, double worstRenderWait, double worstOwn, String worstOwnAt) {
         if (v.length == 0) {
-            return new Stats(name, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+            return new Stats(name, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0, null);
         }
         Arrays.sort(v);
         return new Stats(name, v.length, pct(v, 0.5), pct(v, 0.9), pct(v, 0.99), v[v.length - 1], over, maxCpu,
-                worstCpu, where, maxCpuAt);
+                worstCpu, where, maxCpuAt, worstRenderWait, worstOwn, worstOwnAt);
+    }
+
+    /** What a sample that found the FX thread waiting for the render thread is attributed to. */
+    static final String RENDER_WAIT = "waiting for the renderer";
+
+    /** True when a sampled FX-thread stack waits for the render thread to finish the previous frame. */
+    static boolean waitsForRenderer(StackTraceElement[] stack) {
+        if (stack == null) {
+            return false;
+        }
+        for (StackTraceElement e : stack) {
+            if (e.getMethodName().equals("waitForRenderingToComplete")) {
+                return true;
+            }
+            if (e.getClassName().startsWith("javafx.") || e.getClassName().startsWith("org.mmtune.")) {
+                // past JavaFX's internals: the wait, if any, would have been above
+                return false;
+            }
+        }
+        return false;
     }
 
     private static double pct(double[] sorted, double q) {
