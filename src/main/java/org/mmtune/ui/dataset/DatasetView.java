@@ -188,7 +188,7 @@ public final class DatasetView extends BorderPane implements SnapshotAware {
 
     @Override
     public boolean readyForSnapshot() {
-        return vm.imageProperty().get() != null && vm.frequenciesProperty().get() != null;
+        return vm.imageProperty().get() != null && vm.frequenciesProperty().get() != null && chart.upToDate();
     }
 
     /** A thumbnail with its id underneath; a click selects the image. */

@@ -510,7 +510,7 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
             prepareSnapshot();
             return false;
         }
-        return vm.resultProperty().get() != null;
+        return vm.resultProperty().get() != null && chart.upToDate();
     }
 
     @Override
