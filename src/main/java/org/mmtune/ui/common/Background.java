@@ -4,7 +4,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.concurrent.Callable;
 import javafx.application.Platform;
@@ -22,13 +21,8 @@ public final class Background {
 
     private static final Logger LOG = LoggerFactory.getLogger(Background.class);
 
-    private static final AtomicInteger THREAD_NO = new AtomicInteger();
-    private static final ThreadFactory FACTORY = r -> {
-        Thread t = new Thread(r, "mmtune-bg-" + THREAD_NO.incrementAndGet());
-        t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
-        return t;
-    };
+    /** Background threads run at a lower OS priority, so the FX thread and the renderer get a core first. */
+    private static final ThreadFactory FACTORY = org.mmtune.util.Nice.backgroundThreads("mmtune-bg", true);
     /** Compute jobs (sampling, graphs, decoding a full image). */
     private static final ExecutorService WORK = Executors.newFixedThreadPool(2, FACTORY);
     /** Thumbnail decoding: its own single thread so a big grid never starves the compute jobs. */

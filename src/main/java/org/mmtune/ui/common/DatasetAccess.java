@@ -137,6 +137,7 @@ public final class DatasetAccess {
         long gen = WARM_GENERATION.incrementAndGet();
         WARMING.incrementAndGet();
         Thread t = new Thread(() -> {
+            org.mmtune.util.Nice.lowerCurrentThread(org.mmtune.util.Nice.BACKGROUND);
             try {
                 warmUp(ds, pairs, gen);
             } finally {

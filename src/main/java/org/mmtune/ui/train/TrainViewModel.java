@@ -68,11 +68,9 @@ public final class TrainViewModel {
     private final IntegerProperty updates = new SimpleIntegerProperty(this, "updates", 0);
     private final List<TrainJob> allJobs = new ArrayList<>();
     private final ObservableList<HistoryEntry> history = FXCollections.observableArrayList();
-    private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "mmtune-train-queue");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Training runs one job at a time, at a lower OS priority so the workbench stays responsive meanwhile. */
+    private final ExecutorService queue = Executors.newSingleThreadExecutor(
+            org.mmtune.util.Nice.backgroundThreads("mmtune-train-queue", false));
     private final RunCharts charts = new RunCharts();
     private final RunMonitor monitor;
     private int jobCounter;
