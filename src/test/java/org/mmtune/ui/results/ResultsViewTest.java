@@ -155,6 +155,12 @@ class ResultsViewTest {
         robot.clickOn("#results-mode-errors");
         snap(robot, shots.resolve("results-errors.png"));
         robot.clickOn("#results-mode-side");
+        // the export is a snapshot of the comparison as laid out: let the side-by-side grid take its place first
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            javafx.scene.Node grid = robot.lookup("#results-grid").query();
+            return grid.getScene() != null && grid.getLayoutBounds().getWidth() > 300;
+        });
         Path png = runs.resolve("exports/comparison.png");
         robot.interact(() -> view.exportPng(png));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.isRegularFile(png));
