@@ -2,8 +2,10 @@ package org.mmtune.experiment.runs;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mmtune.util.IoProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,13 @@ public final class RunFollower {
      * @param logLines      log lines appended since the last poll
      * @param embeddingFile the newest embedding snapshot if it is newer than the last one reported
      * @param skippedLines  metrics lines skipped so far because they were not metrics objects
+     * @param problems      one line per run file that exists but could not be read in this poll, naming the
+     *                      file relative to the run folder and the problem ({@code metrics.jsonl: permission
+     *                      denied}); empty when all was read
      */
     public record Update(Optional<RunStatus> status, List<MetricPoint> metrics, boolean metricsReset,
-                         List<String> logLines, Optional<Path> embeddingFile, int skippedLines) {
+                         List<String> logLines, Optional<Path> embeddingFile, int skippedLines,
+                         List<String> problems) {
     }
 
     public RunFollower(Path runDir) {
@@ -49,7 +55,11 @@ public final class RunFollower {
     }
 
     public Update poll() {
+        List<String> problems = new ArrayList<>();
         Optional<RunStatus> status = RunStatus.read(runDir);
+        if (status.isEmpty() && RunStatus.unreadable(runDir).isPresent()) {
+            problems.add(RunStatus.FILE + ": permission denied");
+        }
         List<MetricPoint> points = List.of();
         boolean reset = false;
         try {
@@ -57,12 +67,14 @@ public final class RunFollower {
             reset = metrics.wasReset();
         } catch (IOException e) {
             LOG.debug("metrics of {}", runDir, e);
+            problems.add(MetricsTailer.FILE + ": " + IoProblems.describe(e));
         }
         List<String> lines = List.of();
         try {
             lines = log.poll();
         } catch (IOException e) {
             LOG.debug("log of {}", runDir, e);
+            problems.add("run.log: " + IoProblems.describe(e));
         }
         Optional<Path> emb = Optional.empty();
         try {
@@ -77,7 +89,8 @@ public final class RunFollower {
             }
         } catch (IOException e) {
             LOG.debug("embeddings of {}", runDir, e);
+            problems.add(EmbeddingSnapshot.DIR + ": " + IoProblems.describe(e));
         }
-        return new Update(status, points, reset, lines, emb, metrics.skippedLines());
+        return new Update(status, points, reset, lines, emb, metrics.skippedLines(), List.copyOf(problems));
     }
 }

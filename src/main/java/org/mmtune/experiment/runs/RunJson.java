@@ -1,11 +1,16 @@
 package org.mmtune.experiment.runs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import org.mmtune.util.IoProblems;
 
 /** The lenient JSON reading shared by the run-folder readers (readers accept keys added later). */
 final class RunJson {
@@ -14,6 +19,18 @@ final class RunJson {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private RunJson() {
+    }
+
+    /**
+     * One line naming {@code file} and why reading it failed: {@code permission denied}, {@code not readable
+     * as JSON (…)} for bad JSON, else {@code cannot read (<reason>)}.
+     */
+    static String problem(Path file, IOException e) {
+        if (e instanceof JsonProcessingException) {
+            return file + ": not readable as JSON (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
+        return file + ": " + (e instanceof AccessDeniedException ? IoProblems.describe(e)
+                : "cannot read (" + IoProblems.describe(e) + ")");
     }
 
     static String text(JsonNode node, String key) {

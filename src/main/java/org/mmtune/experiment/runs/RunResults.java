@@ -34,8 +34,7 @@ public record RunResults(double mIoU, double pixelAccuracy, List<ClassIoU> perCl
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new RunFolderException(file + ": not readable as JSON (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")", e);
+            throw new RunFolderException(RunJson.problem(file, e), e);
         }
         Double miou = RunJson.number(n, "mIoU");
         if (miou == null) {

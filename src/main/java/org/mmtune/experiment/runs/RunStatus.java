@@ -51,6 +51,16 @@ public record RunStatus(RunState state, String stage, String message, long pid, 
         }
     }
 
+    /**
+     * One line naming {@code <run>/status.json} if it exists but this process may not read it (which
+     * {@link #read} cannot tell from a missing file); empty otherwise.
+     */
+    public static Optional<String> unreadable(Path runDir) {
+        Path file = runDir.resolve(FILE);
+        return Files.exists(file) && !Files.isReadable(file) ? Optional.of(file + ": permission denied")
+                : Optional.empty();
+    }
+
     private static boolean processAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

@@ -55,9 +55,9 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
                 duration = Duration.between(started, end);
             }
         }
-        String problem = null;
+        String problem = status.isEmpty() ? RunStatus.unreadable(dir).orElse(null) : null;
         RunConfigInfo cfg = RunConfigInfo.read(dir);
-        if (cfg.problem() != null) {
+        if (cfg.problem() != null && problem == null) {
             problem = cfg.problem();
         }
         double miou = Double.NaN;
@@ -103,7 +103,10 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
                     arm = armFromName(dir);
                 }
                 return new RunConfigInfo(preset, arm, datasetPath(n, dir), n, null);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                LOG.debug("config of {}", dir, e);
+                return new RunConfigInfo(null, armFromName(dir), null, null, RunJson.problem(file, e));
+            } catch (RuntimeException e) {
                 LOG.debug("config of {}", dir, e);
                 return new RunConfigInfo(null, armFromName(dir), null, null, file + ": not readable as JSON");
             }

@@ -63,6 +63,8 @@ public final class TrainViewModel {
     private final IntegerProperty activeJobs = new SimpleIntegerProperty(this, "activeJobs", 0);
     private final StringProperty message = new SimpleStringProperty(this, "message", "");
     private final StringProperty followedState = new SimpleStringProperty(this, "followedState", "No run followed");
+    /** The followed run's unreadable files last said in the status bar (said again only when they change). */
+    private List<String> reportedProblems = List.of();
     private final ObservableList<String> logLines = FXCollections.observableArrayList();
     private final ObjectProperty<EmbeddingSnapshot> embedding = new SimpleObjectProperty<>(this, "embedding");
     private final IntegerProperty updates = new SimpleIntegerProperty(this, "updates", 0);
@@ -385,6 +387,7 @@ public final class TrainViewModel {
     }
 
     private void clearFollowed() {
+        reportedProblems = List.of();
         charts.clear();
         logLines.clear();
         embedding.set(null);
@@ -402,9 +405,19 @@ public final class TrainViewModel {
             }
         }
         Path dir = monitor.runDir();
-        String state = u.status().map(s -> describe(s)).orElse("waiting for status.json");
+        String state = u.status().map(s -> describe(s)).orElse(u.problems().stream()
+                .anyMatch(p -> p.startsWith(RunStatus.FILE + ":")) ? "state unknown" : "waiting for status.json");
         followedState.set(dir.getFileName() + ": " + state + (u.skippedLines() > 0 ? " (" + u.skippedLines()
-                + " unreadable metrics lines skipped)" : ""));
+                + " unreadable metrics lines skipped)" : "")
+                + (u.problems().isEmpty() ? "" : " · " + String.join("; ", u.problems())));
+        // a file that cannot be read is said once in the status bar (by its full path), not at every poll
+        if (!u.problems().equals(reportedProblems)) {
+            reportedProblems = u.problems();
+            if (!u.problems().isEmpty()) {
+                message.set(dir + java.io.File.separator + u.problems().get(0)
+                        + (u.problems().size() > 1 ? " (and " + (u.problems().size() - 1) + " more)" : ""));
+            }
+        }
         u.embeddingFile().ifPresent(f -> Background.run("read embeddings", () -> EmbeddingSnapshot.read(f),
                 s -> {
                     if (dir.equals(monitor.runDir())) {
