@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,10 @@ import org.mmtune.testing.Unprivileged;
  * problem, the bad pairs counted and skipped, the other images browsed and mixed, no stack trace anywhere.
  */
 class UnreadableWorkbenchTest {
+
+    private static final Map<String, String> HEADLESS_FX = Map.of("glass.platform", "Monocle",
+            "monocle.platform", "Headless", "headless.geometry", "1600x1000-32", "prism.order", "sw",
+            "prism.text", "t2k", "java.awt.headless", "true");
 
     @TempDir
     Path dir;
@@ -54,10 +59,10 @@ class UnreadableWorkbenchTest {
         Unprivileged.lock(run.resolveSibling("locked-config").resolve("config.json"));
         Unprivileged.lock(run.resolveSibling("locked-status").resolve("status.json"));
 
-        List<String> jvm = List.of("-Xmx512m", "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
-                "-Dprism.order=sw", "-Dprism.text=t2k", "-Djava.awt.headless=true", "-Dheadless.geometry=1600x1000-32",
-                "-Dmmtune.engine=off", "-Dmmtune.prefsNode=org/mmtune/workbench-test",
-                "-Dmmtune.runsDir=" + run.getParent().toAbsolutePath());
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-Dmmtune.engine=off",
+                "-Dmmtune.prefsNode=org/mmtune/workbench-test", "-Dmmtune.runsDir=" + run.getParent().toAbsolutePath()));
+        // headless JavaFX as surefire configures it (pom.xml), with the same values where they are set
+        HEADLESS_FX.forEach((k, v) -> jvm.add("-D" + k + "=" + System.getProperty(k, v)));
         Unprivileged.Result child = Unprivileged.java(dir.resolve("child"), jvm, UnreadableWorkbenchMain.class.getName(),
                 List.of(ds.toString(), run.toString()), Map.of(), 90);
         String out = child.out();
