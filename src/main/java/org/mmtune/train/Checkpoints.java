@@ -15,15 +15,24 @@ import org.mmtune.nn.HeadKind;
 import org.mmtune.nn.MmtuneNet;
 import org.mmtune.nn.NetSpec;
 import org.mmtune.util.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints of a run: {@code checkpoints/<stage>.params} holds a small header (backbone, width divisor,
- * head, outputs), the backbone's parameters and then the head's; {@code checkpoints/<stage>.json} says how
- * far the stage got. Both are written atomically, params first, so the json never points at a newer
- * state than the params hold.
+ * head, outputs, iteration), the backbone's parameters and then the head's; {@code checkpoints/<stage>.momentum}
+ * the optimizer's momentum buffers; {@code checkpoints/<stage>.json} says how far the stage got. All are
+ * written atomically, params before the json, so the json never points at a newer state than the params hold.
+ *
+ * <p>The momentum is written before the params, so a kill between the two would leave momentum newer than
+ * the weights. {@link #save} therefore first renames the momentum file matching the params on disk to
+ * {@code <stage>.prev.momentum} and deletes it only after the json: at every moment one of the two momentum
+ * files records the params' iteration, and resuming picks that one ({@link #momentumFileFor}). A leftover
+ * previous file is ignored unless it matches the params.
  */
 public final class Checkpoints {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final int MAGIC = 0x4d4d544e; // "MMTN"
     private static final int MOMENTUM_MAGIC = 0x4d4d4d4f; // "MMMO"
     /** Version 2 adds the iteration to the header, so the params file says what it holds by itself. */
@@ -58,6 +67,11 @@ public final class Checkpoints {
         return dir.resolve(stage.id() + ".momentum");
     }
 
+    /** The momentum of the previous checkpoint, kept while a new one is being saved (see the class comment). */
+    public static Path previousMomentumFile(Path dir, Stage stage) {
+        return dir.resolve(stage.id() + ".prev.momentum");
+    }
+
     public static Path metaFile(Path dir, Stage stage) {
         return dir.resolve(stage.id() + ".json");
     }
@@ -67,14 +81,31 @@ public final class Checkpoints {
         save(dir, stage, net, null, iteration, total, complete);
     }
 
+    /** The steps of {@link #save} in order; a kill between any two leaves a checkpoint that resumes exactly. */
+    enum SaveStep { KEEP_PREVIOUS_MOMENTUM, MOMENTUM, PARAMS, META, DROP_PREVIOUS_MOMENTUM }
+
+    /** Told after each step of a save (tests stop a save there, as a kill would). */
+    @FunctionalInterface
+    interface SaveHook {
+        void after(SaveStep step) throws IOException;
+    }
+
     /**
      * Saves the network and, when {@code sgd} is given, its momentum buffers to {@code <stage>.momentum}
-     * (momentum first, then params, then the json; each atomically).
+     * (momentum first, then params, then the json; each atomically; see the class comment for the previous
+     * momentum file).
      */
     public static void save(Path dir, Stage stage, MmtuneNet net, MomentumSgd sgd, int iteration, int total,
                             boolean complete) throws IOException {
+        save(dir, stage, net, sgd, iteration, total, complete, step -> { });
+    }
+
+    static void save(Path dir, Stage stage, MmtuneNet net, MomentumSgd sgd, int iteration, int total,
+                     boolean complete, SaveHook hook) throws IOException {
         Files.createDirectories(dir);
         if (sgd != null) {
+            keepMomentumOfSavedParams(dir, stage);
+            hook.after(SaveStep.KEEP_PREVIOUS_MOMENTUM);
             AtomicFiles.write(momentumFile(dir, stage), out -> {
                 DataOutputStream d = new DataOutputStream(out);
                 d.writeInt(MOMENTUM_MAGIC);
@@ -83,6 +114,7 @@ public final class Checkpoints {
                 sgd.saveState(d);
                 d.flush();
             });
+            hook.after(SaveStep.MOMENTUM);
         }
         AtomicFiles.write(paramsFile(dir, stage), out -> {
             DataOutputStream d = new DataOutputStream(out);
@@ -97,9 +129,35 @@ public final class Checkpoints {
             net.saveHead(d);
             d.flush();
         });
+        hook.after(SaveStep.PARAMS);
         Meta meta = new Meta(stage.id(), iteration, total, complete, net.spec().backbone().id(),
                 net.spec().widthDivisor(), net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
         AtomicFiles.writeString(metaFile(dir, stage), JSON.writeValueAsString(meta));
+        hook.after(SaveStep.META);
+        try {
+            Files.deleteIfExists(previousMomentumFile(dir, stage));
+        } catch (IOException e) {
+            LOG.debug("could not remove the previous momentum file in {} (harmless, ignored on resume)", dir, e);
+        }
+        hook.after(SaveStep.DROP_PREVIOUS_MOMENTUM);
+    }
+
+    /**
+     * Before a new momentum file replaces {@code <stage>.momentum}: if that file matches the params on disk,
+     * renames it to {@code <stage>.prev.momentum}. If it does not (an earlier save was killed after writing
+     * its momentum), the previous file is the one that matches and stays.
+     */
+    private static void keepMomentumOfSavedParams(Path dir, Stage stage) throws IOException {
+        java.util.OptionalInt saved;
+        try {
+            saved = resumePoint(dir, stage);
+        } catch (IOException e) {
+            saved = java.util.OptionalInt.empty(); // unreadable params: no momentum can match them
+        }
+        Path current = momentumFile(dir, stage);
+        if (saved.isPresent() && momentumIteration(current).equals(saved)) {
+            AtomicFiles.rename(current, previousMomentumFile(dir, stage));
+        }
     }
 
     public static Optional<Meta> meta(Path dir, Stage stage) throws IOException {
@@ -206,7 +264,11 @@ public final class Checkpoints {
 
     /** The iteration recorded in a stage's momentum file, or empty if there is none (or it is unreadable). */
     public static java.util.OptionalInt momentumIteration(Path dir, Stage stage) {
-        Path f = momentumFile(dir, stage);
+        return momentumIteration(momentumFile(dir, stage));
+    }
+
+    /** The iteration recorded in a momentum file, or empty if there is none (or it is unreadable). */
+    public static java.util.OptionalInt momentumIteration(Path f) {
         if (!Files.isRegularFile(f)) {
             return java.util.OptionalInt.empty();
         }
@@ -220,6 +282,20 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * The momentum file saved with the params of {@code iteration}: {@code <stage>.momentum}, or
+     * {@code <stage>.prev.momentum} after a kill in the middle of a save; empty when neither records it.
+     */
+    public static Optional<Path> momentumFileFor(Path dir, Stage stage, int iteration) {
+        for (Path f : java.util.List.of(momentumFile(dir, stage), previousMomentumFile(dir, stage))) {
+            java.util.OptionalInt it = momentumIteration(f);
+            if (it.isPresent() && it.getAsInt() == iteration) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static void checkSpec(Path params, Header h, MmtuneNet net) throws IOException {
         if (!h.spec().equals(net.spec())) {
             throw new IOException(params + ": does not fit the network: it holds " + h.spec().backbone().id()
@@ -229,15 +305,23 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads the momentum buffers saved with a checkpoint at {@code iteration} into {@code sgd}. Returns false
-     * (leaving {@code sgd} fresh) when the file is absent, e.g. in checkpoints from before momentum was saved.
+     * Loads the momentum buffers saved with a checkpoint at {@code iteration} into {@code sgd}, from the
+     * momentum file that records it ({@link #momentumFileFor}). Returns false (leaving {@code sgd} fresh) when
+     * there is no momentum file, e.g. in checkpoints from before momentum was saved; a momentum file of
+     * another iteration is refused.
      */
     public static boolean loadMomentum(Path dir, Stage stage, int iteration, MomentumSgd sgd, MmtuneNet net)
             throws IOException {
-        Path f = momentumFile(dir, stage);
+        Path f = momentumFileFor(dir, stage, iteration).orElse(momentumFile(dir, stage));
         if (!Files.isRegularFile(f)) {
             return false;
         }
+        loadMomentum(f, iteration, sgd, net);
+        return true;
+    }
+
+    /** Loads the momentum file {@code f}, which must record {@code iteration}, into {@code sgd}. */
+    public static void loadMomentum(Path f, int iteration, MomentumSgd sgd, MmtuneNet net) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
             if (in.readInt() != MOMENTUM_MAGIC) {
                 throw new IOException(f + ": not an mmtune momentum file");
@@ -251,7 +335,6 @@ public final class Checkpoints {
                 throw new IOException(f + ": momentum is from iteration " + it + ", the checkpoint from " + iteration);
             }
             sgd.loadState(in, net);
-            return true;
         } catch (IOException e) {
             throw e.getMessage() != null && e.getMessage().startsWith(f.toString()) ? e
                     : new IOException(f + ": " + e.getMessage(), e);

@@ -21,6 +21,36 @@ final class StageStart {
     }
 
     /**
+     * Restores the momentum saved with the weights of iteration {@code it}: from {@code <stage>.momentum}, or
+     * from {@code <stage>.prev.momentum} when the run was killed after a save wrote the new momentum but
+     * before the new params. Fresh momentum (with a note) only for checkpoints without a matching file.
+     */
+    private static void resumeMomentum(StageContext ctx, Stage stage, MmtuneNet net, MomentumSgd sgd, int it)
+            throws IOException {
+        Path dir = ctx.checkpointDir();
+        Optional<Path> file = Checkpoints.momentumFileFor(dir, stage, it);
+        if (file.isPresent()) {
+            Checkpoints.loadMomentum(file.get(), it, sgd, net);
+            if (file.get().equals(Checkpoints.previousMomentumFile(dir, stage))) {
+                note(ctx, stage.id() + ": the run was stopped while saving a checkpoint; momentum buffers of "
+                        + "iteration " + it + " restored from " + file.get().getFileName());
+            }
+            return;
+        }
+        java.util.OptionalInt other = Checkpoints.momentumIteration(dir, stage);
+        if (other.isPresent()) {
+            note(ctx, stage.id() + ": no momentum buffers match the weights of iteration " + it + " ("
+                    + Checkpoints.momentumFile(dir, stage).getFileName() + " is from iteration " + other.getAsInt()
+                    + "); resuming with fresh momentum");
+        } else if (java.nio.file.Files.exists(Checkpoints.momentumFile(dir, stage))) {
+            note(ctx, stage.id() + ": " + Checkpoints.momentumFile(dir, stage).getFileName()
+                    + " is unreadable; resuming with fresh momentum");
+        } else {
+            note(ctx, stage.id() + ": checkpoint has no momentum buffers (older format); resuming with fresh momentum");
+        }
+    }
+
+    /**
      * Loads the starting weights into {@code net} and returns the number of iterations already done.
      *
      * @param initBackbone params file whose backbone initialises this stage (null = random)
@@ -46,15 +76,7 @@ final class StageStart {
                             + " (the run was stopped while saving); resuming from iteration " + it);
                 }
                 if (sgd != null) {
-                    java.util.OptionalInt mo = Checkpoints.momentumIteration(ctx.checkpointDir(), stage);
-                    if (mo.isPresent() && mo.getAsInt() != it) {
-                        note(ctx, stage.id() + ": momentum buffers are from iteration " + mo.getAsInt()
-                                + ", the weights from " + it + " (the run was stopped while saving); "
-                                + "resuming with fresh momentum");
-                    } else if (!Checkpoints.loadMomentum(ctx.checkpointDir(), stage, it, sgd, net)) {
-                        note(ctx, stage.id() + ": checkpoint has no momentum buffers (older format); "
-                                + "resuming with fresh momentum");
-                    }
+                    resumeMomentum(ctx, stage, net, sgd, it);
                 }
                 note(ctx, "resuming " + stage.id() + " from its checkpoint at iteration " + it);
                 return it;

@@ -84,6 +84,23 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Renames {@code from} to {@code to} in one step (replacing {@code to}), then forces the folder so the
+     * rename survives a power cut; a reader sees {@code to} either old or new. Both must be in the same folder.
+     */
+    public static void rename(Path from, Path to) throws IOException {
+        try {
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory(to.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw named(to, e);
+        }
+    }
+
     /** An exception whose message starts with {@code target} and says what went wrong in plain words. */
     static IOException named(Path target, IOException e) {
         String msg = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();

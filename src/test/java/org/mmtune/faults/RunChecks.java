@@ -57,7 +57,7 @@ final class RunChecks {
         Path ck = run.resolve("checkpoints");
         for (Path f : list(ck)) {
             String name = f.getFileName().toString();
-            boolean real = name.matches("(proxy|mm|finetune)\\.(params|json|momentum)");
+            boolean real = name.matches("(proxy|mm|finetune)\\.(params|json|momentum|prev\\.momentum)");
             assertThat(real || AtomicFiles.isTemp(f)).as("unexpected file " + f).isTrue();
             assertThat(real && AtomicFiles.isTemp(f)).isFalse();
         }
@@ -69,8 +69,16 @@ final class RunChecks {
             if (Files.exists(Checkpoints.metaFile(ck, s))) {
                 JSON.readTree(Checkpoints.metaFile(ck, s).toFile());
             }
-            if (Files.exists(Checkpoints.momentumFile(ck, s))) {
-                assertThat(Checkpoints.momentumIteration(ck, s)).as("momentum file of " + s).isPresent();
+            for (Path mo : List.of(Checkpoints.momentumFile(ck, s), Checkpoints.previousMomentumFile(ck, s))) {
+                if (Files.exists(mo)) {
+                    assertThat(Checkpoints.momentumIteration(mo)).as("momentum file " + mo).isPresent();
+                }
+            }
+            // whenever momentum was saved, one momentum file matches the params, also after a kill mid-save
+            if (Files.exists(params) && (Files.exists(Checkpoints.momentumFile(ck, s))
+                    || Files.exists(Checkpoints.previousMomentumFile(ck, s)))) {
+                int it = Checkpoints.resumePoint(ck, s).orElseThrow();
+                assertThat(Checkpoints.momentumFileFor(ck, s, it)).as("momentum matching " + params).isPresent();
             }
         }
         for (Path p : list(run.resolve("predictions"))) {

@@ -163,4 +163,124 @@ class CheckpointTest {
             assertThat(differs).isTrue();
         }
     }
+
+    /** Stops a save after {@code at}, leaving the files exactly as a kill -9 there would (every step is atomic). */
+    private static final class Killed extends RuntimeException {
+        Killed(Checkpoints.SaveStep at) {
+            super("killed after " + at);
+        }
+    }
+
+    private static Checkpoints.SaveHook killAfter(Checkpoints.SaveStep at) {
+        return step -> {
+            if (step == at) {
+                throw new Killed(at);
+            }
+        };
+    }
+
+    /** Resumes like a stage does ({@link StageStart#prepare}); returns the iteration and collects the run-log lines. */
+    private static int resume(Path ck, StageTrainer t, List<String> log) throws Exception {
+        StageContext ctx = new StageContext(SPEC, Device.cpu(), ck, new CancellationToken(),
+                List.of(new TrainingListener() {
+                    @Override
+                    public void onMessage(String message) {
+                        log.add(message);
+                    }
+                }), 0);
+        return StageStart.prepare(ctx, Stage.MM, t.net(), t.sgd(), null, true);
+    }
+
+    private static void assertSameMomentum(Map<String, float[]> actual, Map<String, float[]> expected) {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((k, v) -> assertThat(actual.get(k)).as(k).containsExactly(v));
+    }
+
+    @Test
+    void killedAfterTheNewMomentumButBeforeTheNewParamsResumesExactlyWithTheMomentumOfTheParams(@TempDir Path tmp)
+            throws Exception {
+        Path init = tmp.resolve("init");
+        Path ck = tmp.resolve("ck");
+        List<float[]> uninterrupted;
+        try (StageTrainer a = momTrainer(MmtuneNet.embedding(SPEC))) {
+            Checkpoints.save(init, Stage.MM, a.net(), 0, 4, false);
+            for (int it = 1; it <= 4; it++) {
+                trainStep(a, it);
+            }
+            uninterrupted = params(a.net());
+        }
+        Map<String, float[]> momentumAt2;
+        try (StageTrainer b = momTrainer(MmtuneNet.embedding(SPEC))) {
+            Checkpoints.loadFull(Checkpoints.paramsFile(init, Stage.MM), b.net());
+            trainStep(b, 1);
+            trainStep(b, 2);
+            momentumAt2 = b.sgd().stateSnapshot();
+            Checkpoints.save(ck, Stage.MM, b.net(), b.sgd(), 2, 4, false);
+            trainStep(b, 3);
+            Checkpoints.SaveHook kill = killAfter(Checkpoints.SaveStep.MOMENTUM);
+            assertThatThrownBy(() -> Checkpoints.save(ck, Stage.MM, b.net(), b.sgd(), 3, 4, false, kill))
+                    .isInstanceOf(Killed.class);
+        }
+        // the kill state: momentum of iteration 3 next to the params of iteration 2
+        assertThat(Checkpoints.momentumIteration(ck, Stage.MM)).hasValue(3);
+        assertThat(Checkpoints.resumePoint(ck, Stage.MM)).hasValue(2);
+        try (StageTrainer c = momTrainer(MmtuneNet.embedding(SPEC))) {
+            List<String> log = new ArrayList<>();
+            assertThat(resume(ck, c, log)).isEqualTo(2);
+            assertSameMomentum(c.sgd().stateSnapshot(), momentumAt2);
+            assertThat(log).anyMatch(l -> l.contains("momentum buffers of iteration 2 restored from mm.prev.momentum"))
+                    .noneMatch(l -> l.contains("fresh momentum"));
+            trainStep(c, 3);
+            trainStep(c, 4);
+            List<float[]> resumed = params(c.net());
+            for (int i = 0; i < resumed.size(); i++) {
+                assertThat(resumed.get(i)).as("parameter " + i).containsExactly(uninterrupted.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aKillAfterEveryStepOfASaveResumesWithTheMomentumOfTheParamsOnDisk(@TempDir Path tmp) throws Exception {
+        Checkpoints.SaveStep[] steps = Checkpoints.SaveStep.values();
+        Map<String, float[]> at2;
+        Map<String, float[]> at3;
+        try (StageTrainer b = momTrainer(MmtuneNet.embedding(SPEC))) {
+            trainStep(b, 1);
+            trainStep(b, 2);
+            at2 = b.sgd().stateSnapshot();
+            for (Checkpoints.SaveStep s : steps) {
+                Checkpoints.save(tmp.resolve(s.name()), Stage.MM, b.net(), b.sgd(), 2, 4, false);
+            }
+            trainStep(b, 3);
+            at3 = b.sgd().stateSnapshot();
+            for (Checkpoints.SaveStep s : steps) {
+                Checkpoints.SaveHook kill = killAfter(s);
+                assertThatThrownBy(() -> Checkpoints.save(tmp.resolve(s.name()), Stage.MM, b.net(), b.sgd(), 3, 4,
+                        false, kill)).isInstanceOf(Killed.class);
+            }
+        }
+        assertThat(at3.keySet()).isEqualTo(at2.keySet());
+        assertThat(at2.keySet()).anyMatch(k -> !java.util.Arrays.equals(at2.get(k), at3.get(k))); // not vacuous
+        for (Checkpoints.SaveStep s : steps) {
+            Path ck = tmp.resolve(s.name());
+            int expected = s.compareTo(Checkpoints.SaveStep.PARAMS) < 0 ? 2 : 3;
+            assertThat(Checkpoints.momentumFileFor(ck, Stage.MM, expected)).as("after " + s).isPresent();
+            try (StageTrainer c = momTrainer(MmtuneNet.embedding(SPEC))) {
+                List<String> log = new ArrayList<>();
+                assertThat(resume(ck, c, log)).as("after " + s).isEqualTo(expected);
+                assertSameMomentum(c.sgd().stateSnapshot(), expected == 2 ? at2 : at3);
+                assertThat(log).as("after " + s).noneMatch(l -> l.contains("fresh momentum"));
+                // the resumed run is killed again at its first save, even before its new momentum: a stale
+                // momentum file of the killed run must not push out the one matching the params
+                Checkpoints.SaveHook kill = killAfter(Checkpoints.SaveStep.KEEP_PREVIOUS_MOMENTUM);
+                assertThatThrownBy(() -> Checkpoints.save(ck, Stage.MM, c.net(), c.sgd(), expected + 1, 4, false,
+                        kill)).isInstanceOf(Killed.class);
+                assertThat(Checkpoints.momentumFileFor(ck, Stage.MM, expected)).as("after " + s + " twice").isPresent();
+                // a whole save tidies up: one momentum file, matching its params
+                Checkpoints.save(ck, Stage.MM, c.net(), c.sgd(), expected + 1, 4, false);
+                assertThat(Checkpoints.previousMomentumFile(ck, Stage.MM)).doesNotExist();
+                assertThat(Checkpoints.momentumIteration(ck, Stage.MM)).hasValue(expected + 1);
+            }
+        }
+    }
 }
