@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import javafx.application.Platform;
@@ -187,15 +186,7 @@ public final class AutoDriver extends Thread {
 
     /** Runs {@code c} on the FX thread and waits for its result. */
     public <T> T fx(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(60, TimeUnit.SECONDS);
+        return Background.callAndWait(c);
     }
 
     /** Waits until no background job or debounce is pending for three polls in a row. */

@@ -107,18 +107,22 @@ class CheckpointTest {
         return out;
     }
 
-    @Test
-    void resumingWithSavedMomentumMatchesAnUninterruptedRunExactly(@TempDir Path tmp) throws Exception {
-        Path init = tmp.resolve("init");
-        Path ck = tmp.resolve("ck");
-        List<float[]> uninterrupted;
+    /** Saves a fresh network's start to {@code init}, trains it 4 steps without a break and returns its parameters. */
+    private static List<float[]> uninterruptedRun(Path init) throws Exception {
         try (StageTrainer a = momTrainer(MmtuneNet.embedding(SPEC))) {
             Checkpoints.save(init, Stage.MM, a.net(), 0, 4, false);
             for (int it = 1; it <= 4; it++) {
                 trainStep(a, it);
             }
-            uninterrupted = params(a.net());
+            return params(a.net());
         }
+    }
+
+    @Test
+    void resumingWithSavedMomentumMatchesAnUninterruptedRunExactly(@TempDir Path tmp) throws Exception {
+        Path init = tmp.resolve("init");
+        Path ck = tmp.resolve("ck");
+        List<float[]> uninterrupted = uninterruptedRun(init);
         Map<String, float[]> savedMomentum;
         try (StageTrainer b = momTrainer(MmtuneNet.embedding(SPEC))) {
             Checkpoints.loadFull(Checkpoints.paramsFile(init, Stage.MM), b.net());
@@ -201,14 +205,7 @@ class CheckpointTest {
             throws Exception {
         Path init = tmp.resolve("init");
         Path ck = tmp.resolve("ck");
-        List<float[]> uninterrupted;
-        try (StageTrainer a = momTrainer(MmtuneNet.embedding(SPEC))) {
-            Checkpoints.save(init, Stage.MM, a.net(), 0, 4, false);
-            for (int it = 1; it <= 4; it++) {
-                trainStep(a, it);
-            }
-            uninterrupted = params(a.net());
-        }
+        List<float[]> uninterrupted = uninterruptedRun(init);
         Map<String, float[]> momentumAt2;
         try (StageTrainer b = momTrainer(MmtuneNet.embedding(SPEC))) {
             Checkpoints.loadFull(Checkpoints.paramsFile(init, Stage.MM), b.net());

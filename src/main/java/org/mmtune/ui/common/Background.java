@@ -95,6 +95,22 @@ public final class Background {
         });
     }
 
+    /**
+     * Runs {@code c} on the FX thread and waits (up to a minute) for its result; for drivers working from
+     * another thread (benchmarks, snapshot mode, test mains). Not to be called on the FX thread.
+     */
+    public static <T> T callAndWait(java.util.concurrent.Callable<T> c) throws Exception {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** Runs on the FX thread: now if already on it, else later. */
     public static void runFx(Runnable r) {
         if (Platform.isFxApplicationThread()) {
