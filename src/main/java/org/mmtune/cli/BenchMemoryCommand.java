@@ -96,6 +96,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
         }
         MixMatchSource mix = new MixMatchSource(mm, ds, samples, 7);
         double[] rss = {-1, -1};
+        ProgressPrinter progress = ProgressPrinter.forCli(System.err, "bench");
         TrainingListener probe = new TrainingListener() {
             @Override
             public void onIteration(IterationMetrics m) {
@@ -105,23 +106,20 @@ public final class BenchMemoryCommand implements Callable<Integer> {
                 if (m.iteration() == iterations) {
                     rss[1] = rssMb();
                 }
-                if (m.iteration() % 10 == 0) {
-                    System.err.printf(Locale.ROOT, "\rM&M iteration %d/%d   ", m.iteration(), iterations);
-                }
             }
         };
         Path ckpt = Files.createTempDirectory("mmtune-bench-memory");
         TrainingLoop.Result r;
         try {
             StageContext ctx = new StageContext(new NetSpec(BackboneType.ALEXNET, widthDivisor), dev, ckpt,
-                    new CancellationToken(), List.of(probe), 7);
+                    new CancellationToken(), List.of(probe, progress), 7);
             MixMatchStage.Settings s = new MixMatchStage.Settings(iterations, new LrSchedule(mm.learningRate, 0, 1f),
                     mm.momentum, mm.weightDecay, mm.margin, 0, 0, mm.outSize);
             r = MixMatchStage.run(ctx, s, mix, null, false);
         } finally {
             deleteTree(ckpt);
         }
-        System.err.println();
+        progress.finish();
         if (r.outcome() != StageOutcome.FINISHED) {
             System.err.println("M&M stage did not finish: " + r.message());
             return 1;

@@ -88,6 +88,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             KernelCheck.requireFiniteGradients();
         }
         NetSpec spec = new NetSpec(BackboneType.ALEXNET, widthDivisor);
+        ProgressPrinter progress = ProgressPrinter.forCli(System.err, "bench");
         DatasetSource src = DatasetSources.standard();
         Path dsPath = DatasetPaths.resolve(dataset != null ? dataset : "../shared/datasets/camvid");
         if (dataset == null && !Files.isDirectory(dsPath)) {
@@ -148,9 +149,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     st.step(i + 1);
                 }
                 t[i] = (System.nanoTime() - t0) / 1e6;
-                System.err.printf(Locale.ROOT, "\rM&M step %d/%d: %.0f ms   ", i + 1, t.length, t[i]);
+                progress.update("mm-step", i + 1, t.length, String.format(Locale.ROOT, "%.0f ms", t[i]));
             }
-            System.err.println();
+            progress.finish();
             tripletMs = median(Arrays.copyOfRange(t, warm, t.length));
             tripletCpuMs = (cpuNanos() - cpu0) / 1e6 / iterations;
         }
@@ -199,9 +200,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     st.step(i + 1);
                 }
                 t[i] = (System.nanoTime() - t0) / 1e6;
-                System.err.printf(Locale.ROOT, "\rFCN step %d/%d: %.0f ms   ", i + 1, t.length, t[i]);
+                progress.update("fcn-step", i + 1, t.length, String.format(Locale.ROOT, "%.0f ms", t[i]));
             }
-            System.err.println();
+            progress.finish();
             fcnMs = median(Arrays.copyOfRange(t, warm, t.length));
             fcnCpuMs = (cpuNanos() - cpu0) / 1e6 / iterations;
         }

@@ -53,7 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<ImagePair> pairs = ds.pairs(s);
         Device dev = Devices.select(device);
         EvalResult r = ExperimentRunner.evaluateCheckpoint(info.params(), ds, pairs, src, dev, s, null, null,
-                List.of(new TerminalProgress(System.err, "eval")), null);
+                List.of(ProgressPrinter.forCli(System.err, "eval")), null);
         System.out.printf(Locale.ROOT, "%s on %s/%s (%d images): mIoU %.4f, pixel accuracy %.4f%n", run, ds.name(), s,
                 r.images(), r.mIoU(), r.pixelAccuracy());
         for (ClassIoU c : r.perClass()) {

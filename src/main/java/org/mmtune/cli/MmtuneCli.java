@@ -34,6 +34,16 @@ public final class MmtuneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Global (every subcommand accepts it); the default comes from {@code MMTUNE_PROGRESS}. */
+    @CommandLine.Option(names = "--progress", scope = CommandLine.ScopeType.INHERIT, paramLabel = "MODE",
+            defaultValue = "${env:MMTUNE_PROGRESS:-auto}",
+            description = "Progress on stderr: auto (bar on a terminal, else lines), bar (one redrawn line), "
+                    + "lines (plain lines, at most one per 10%% or 30 s, for log files), none. "
+                    + "Default: the MMTUNE_PROGRESS variable, else auto.")
+    void progress(ProgressMode mode) {
+        ProgressPrinter.cliMode(mode);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
@@ -42,6 +52,7 @@ public final class MmtuneCli implements Runnable {
     /** Builds the configured picocli command line (also used by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new MmtuneCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             LOG.debug("command failed", ex);
             commandLine.getErr().println("mmtune: " + UserMessages.describe(ex));

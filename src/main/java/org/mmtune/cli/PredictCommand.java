@@ -52,6 +52,7 @@ public final class PredictCommand implements Callable<Integer> {
         Files.createDirectories(out);
         int failed = 0;
         try (ExperimentRunner.Loaded l = ExperimentRunner.loadSegmenter(info.params(), outputs, Devices.select(device))) {
+            ProgressPrinter progress = ProgressPrinter.forCli(System.err, "");
             int i = 0;
             for (Path img : images) {
                 i++;
@@ -59,6 +60,7 @@ public final class PredictCommand implements Callable<Integer> {
                 try {
                     rgb = SampleReader.readImage(img);
                 } catch (DatasetException e) {
+                    progress.finish();
                     System.err.println("mmtune: " + e.getMessage() + " (skipped)");
                     failed++;
                     continue;
@@ -75,9 +77,9 @@ public final class PredictCommand implements Callable<Integer> {
                     PredictionImages.writeOverlay(out.resolve("overlays").resolve(id + ".png"), c, pred, rgb.width(),
                             rgb.height(), classes, 0.5);
                 }
-                System.err.printf("\rpredict %d/%d", i, images.size());
+                progress.update("predict", i, images.size(), "");
             }
-            System.err.println();
+            progress.finish();
         }
         System.out.println((images.size() - failed) + " prediction(s) written to " + out
                 + (failed > 0 ? " (" + failed + " image(s) skipped)" : ""));

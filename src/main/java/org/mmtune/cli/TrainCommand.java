@@ -135,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             ExperimentRunner runner = new ExperimentRunner(cfg, dir, resume, cancel,
-                    List.of(new TerminalProgress(System.err, label)), DatasetSources.standard(), MixMatchSource.factory());
+                    List.of(ProgressPrinter.forCli(System.err, label)), DatasetSources.standard(), MixMatchSource.factory());
             if (device != null) {
                 runner.device(device);
             }
