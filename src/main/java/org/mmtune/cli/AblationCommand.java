@@ -3,7 +3,6 @@ package org.mmtune.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.mmtune.experiment.Ablation;
 import org.mmtune.experiment.ConfigException;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code mmtune ablation}: the arms random / proxy / proxy-mm (/ random-mm) with equal fine-tuning budget. */
 @Command(name = "ablation", mixinStandardHelpOptions = true,
         description = "Run the paper's comparison (random, proxy, proxy-mm[, random-mm]) and print the table.")
-public final class AblationCommand implements Callable<Integer> {
+public final class AblationCommand implements Callable<Integer>, NeedsNativeGuard {
 
     @Option(names = "--preset", paramLabel = "NAME", description = "Preset (default ${DEFAULT-VALUE}).")
     String preset = "camvid";
@@ -36,9 +35,11 @@ public final class AblationCommand implements Callable<Integer> {
             + "or a list of ids such as 0,2 (default: every GPU DJL finds).")
     String devices;
 
+    /** The base experiment read by {@link #validate()}. */
+    private ExperimentConfig base;
+
     @Override
-    public Integer call() throws Exception {
-        ExperimentConfig base;
+    public void validate() {
         try {
             base = config != null ? ExperimentConfigs.read(config) : ExperimentConfigs.preset(preset);
             org.mmtune.experiment.DatasetCheck.check(base, config != null ? config.toString() : "preset " + preset);
@@ -48,10 +49,10 @@ public final class AblationCommand implements Callable<Integer> {
         if (devices != null && "cpu".equals(device)) {
             throw new IllegalArgumentException("--devices chooses GPUs; it does not go with --device cpu");
         }
-        OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
-        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Path dir = runsDir != null ? runsDir : Path.of("runs", "ablation-" + base.name);
         long t0 = System.nanoTime();
         List<Ablation.Row> rows = Ablation.run(base, dir, withRandomMm,

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.mmtune.data.ImagePair;
@@ -46,7 +45,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
         description = "Run N real M&M iterations and print the process RSS after 100 and after N.")
-public final class BenchMemoryCommand implements Callable<Integer> {
+public final class BenchMemoryCommand implements Callable<Integer>, NeedsNativeGuard {
 
     static final int FIRST_MARK = 100;
 
@@ -69,15 +68,15 @@ public final class BenchMemoryCommand implements Callable<Integer> {
     Path json;
 
     @Override
-    public Integer call() throws Exception {
+    public void validate() {
         if (iterations < FIRST_MARK || batch < 10 || widthDivisor < 1) {
             throw new IllegalArgumentException("--iterations must be at least " + FIRST_MARK
                     + ", --batch at least 10 (one image) and --width-divisor positive");
         }
-        OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
-        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Device dev = Devices.select(device);
         if (!dev.isGpu()) {
             KernelCheck.requireFiniteGradients();

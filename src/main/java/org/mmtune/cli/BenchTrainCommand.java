@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.mmtune.data.ImagePair;
@@ -50,7 +49,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Time the M&M triplet step, the FCN step and the M&M data preparation on this machine.")
-public final class BenchTrainCommand implements Callable<Integer> {
+public final class BenchTrainCommand implements Callable<Integer>, NeedsNativeGuard {
 
     @Option(names = "--width-divisor", paramLabel = "D", description = "Channel divisor (default ${DEFAULT-VALUE}).")
     int widthDivisor = 4;
@@ -75,14 +74,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Path json;
 
     @Override
-    public Integer call() throws Exception {
+    public void validate() {
         if (widthDivisor < 1 || batch < 3 || fcnBatch < 1 || iterations < 1) {
             throw new IllegalArgumentException("--width-divisor, --batch (>= 3), --fcn-batch and --iterations must be positive");
         }
-        OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
-        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Device dev = Devices.select(device);
         if (!dev.isGpu()) {
             KernelCheck.requireFiniteGradients();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code mmtune eval}: mIoU, per-class IoU and pixel accuracy of a run's fine-tuned network. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a run's fine-tuned network on a split (whole images at their own size).")
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, NeedsNativeGuard {
 
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "Run folder.")
     Path run;
@@ -40,13 +40,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Device (default ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    /** The run folder read by {@link #validate()}. */
+    private RunInfo info;
+
+    @Override
+    public void validate() throws Exception {
+        info = RunInfo.open(run);
+    }
+
     @Override
     public Integer call() throws Exception {
-        RunInfo info = RunInfo.open(run);
-        java.util.OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
-        }
         DatasetSource src = DatasetSources.standard();
         SegmentationDataset ds = src.open(DatasetPaths.resolve(dataset != null ? dataset : info.config().dataset));
         String s = split != null ? split : info.config().evalSplit();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Open the workbench (on the last dataset opened, else the bundled sample data, "
                 + "unless --dataset is given).")
-public final class GuiCommand implements Callable<Integer> {
+public final class GuiCommand implements Callable<Integer>, NeedsNativeGuard {
 
     @Option(names = "--dataset", paramLabel = "PATH", description = "Dataset folder to open.")
     Path dataset;
@@ -39,21 +39,21 @@ public final class GuiCommand implements Callable<Integer> {
     boolean stallMonitor;
 
     @Override
-    public Integer call() {
+    public void validate() {
         if (bench && snapshotDir != null) {
             throw new IllegalArgumentException("--bench and --snapshot-dir cannot be combined");
-        }
-        if (runsDir != null) {
-            System.setProperty("mmtune.runsDir", runsDir.toAbsolutePath().toString());
         }
         if (run != null && !java.nio.file.Files.isDirectory(run)) {
             throw new IllegalArgumentException(run + ": no such run folder");
         }
-        // The Match view runs checkpoints in this process: libtorch must start with oneDNN limited to
-        // AVX here (see KernelCheck), so the window runs in a child JVM with that set when it is not.
-        java.util.OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
+    }
+
+    // The Match view runs checkpoints in this process: libtorch must start with oneDNN limited to AVX here
+    // (see KernelCheck), so the window runs in a child JVM with that set when it is not (NeedsNativeGuard).
+    @Override
+    public Integer call() {
+        if (runsDir != null) {
+            System.setProperty("mmtune.runsDir", runsDir.toAbsolutePath().toString());
         }
         WorkbenchLauncher.requestRun(run);
         WorkbenchLauncher.requestStallMonitor(stallMonitor);

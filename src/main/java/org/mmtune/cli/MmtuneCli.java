@@ -1,5 +1,7 @@
 package org.mmtune.cli;
 
+import java.util.OptionalInt;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -51,8 +53,17 @@ public final class MmtuneCli implements Runnable {
 
     /** Builds the configured picocli command line (also used by tests). */
     public static CommandLine commandLine() {
+        return commandLine(NativeGuard::reexecIfNeeded);
+    }
+
+    /**
+     * As above, with the re-run step commands marked {@link NeedsNativeGuard} go through ({@code reexec}
+     * is {@link NativeGuard#reexecIfNeeded()} except in tests).
+     */
+    static CommandLine commandLine(Supplier<OptionalInt> reexec) {
         CommandLine cl = new CommandLine(new MmtuneCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionStrategy(new GuardedExecution(reexec));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             LOG.debug("command failed", ex);
             commandLine.getErr().println("mmtune: " + UserMessages.describe(ex));

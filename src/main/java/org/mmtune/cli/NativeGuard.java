@@ -12,11 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commands that run the network (train, ablation, eval, predict, bench train) need {@code ONEDNN_MAX_CPU_ISA=AVX} in the environment before libtorch loads
+ * The commands that run the network (train, ablation, eval, predict, bench train, bench memory, gui) need {@code ONEDNN_MAX_CPU_ISA=AVX} in the environment before libtorch loads
  * (see {@link KernelCheck}); Java cannot set it for itself, so when it is missing the command re-runs
  * this very command line in a child JVM with the variable set, passes its output through, forwards
  * Ctrl-C (the child records "cancelled") and returns its exit code. Set {@code -Dmmtune.reexec=false} or
- * the variable yourself to skip this.
+ * the variable yourself to skip this. Those commands are marked {@link NeedsNativeGuard}; the one call of
+ * {@link #reexecIfNeeded()} is in {@link GuardedExecution}, after the command's argument checks.
  */
 final class NativeGuard {
 

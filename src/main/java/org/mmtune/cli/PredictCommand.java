@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code mmtune predict}: palette-PNG predictions (and colour overlays) of a run's network for any images. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Segment images with a run's fine-tuned network: OUT/<name>.png palette PNGs (+ OUT/overlays/).")
-public final class PredictCommand implements Callable<Integer> {
+public final class PredictCommand implements Callable<Integer>, NeedsNativeGuard {
 
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "Run folder.")
     Path run;
@@ -40,13 +40,16 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Device (default ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    /** The run folder read by {@link #validate()}. */
+    private RunInfo info;
+
+    @Override
+    public void validate() throws Exception {
+        info = RunInfo.open(run);
+    }
+
     @Override
     public Integer call() throws Exception {
-        RunInfo info = RunInfo.open(run);
-        java.util.OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
-        }
         int outputs = Checkpoints.header(info.params()).outputs();
         List<ClassInfo> classes = classes(info, outputs);
         Files.createDirectories(out);

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code mmtune train}: runs an experiment (proxy → M&M → fine-tune → eval) into a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Run an experiment (colorization proxy, M&M tuning, FCN fine-tuning, evaluation) into a run folder.")
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, NeedsNativeGuard {
 
     static final class Source {
         @Option(names = "--config", paramLabel = "FILE", description = "Experiment JSON file.")
@@ -55,15 +54,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --run-dir from its last checkpoints.")
     boolean resume;
 
+    /** The experiment read by {@link #validate()}. */
+    private ExperimentConfig cfg;
+
     @Override
-    public Integer call() throws Exception {
+    public void validate() {
         if (source == null && !resume) {
             throw new IllegalArgumentException("give --config FILE or --preset NAME (or --resume --run-dir DIR)");
         }
         if (resume && runDir == null) {
             throw new IllegalArgumentException("--resume needs --run-dir DIR");
         }
-        ExperimentConfig cfg;
         try {
             if (resume && source == null) {
                 cfg = ExperimentConfigs.read(runDir.resolve("config.json"));
@@ -88,10 +89,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (devices != null && "cpu".equals(device)) {
             throw new IllegalArgumentException("--devices chooses GPUs; it does not go with --device cpu");
         }
-        OptionalInt child = NativeGuard.reexecIfNeeded();
-        if (child.isPresent()) {
-            return child.getAsInt();
-        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Path dir = runDir != null ? runDir : Path.of("runs", cfg.name + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resume && !Files.isDirectory(dir)) {
