@@ -6,16 +6,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import org.mmtune.data.Fixtures;
 import picocli.CommandLine;
 
-/** Bad-input fixtures (made here, by the tests) and the checks every message must pass. */
+/**
+ * Bad-input fixtures (made here, by the tests), the checks every message must pass, and {@link #run} (an
+ * in-process command with its output captured), which the other CLI tests use too.
+ */
 public final class BadInput {
 
     /** Width and height of the fixture images. */
@@ -122,9 +122,9 @@ public final class BadInput {
             Files.write(jpg, Arrays.copyOf(j, j.length - 30));
             // enormous declared sizes (PNG and JPEG headers claiming 60000x60000)
             goodLabel(root, "hugepng");
-            Files.write(image(root, "train", "hugepng.png"), pngHeaderOnly(60_000, 60_000));
+            Files.write(image(root, "train", "hugepng.png"), Fixtures.pngHeaderOnly(60_000, 60_000));
             goodLabel(root, "hugejpeg");
-            Files.write(image(root, "train", "hugejpeg.jpg"), jpegHeaderOnly(60_000, 60_000));
+            Files.write(image(root, "train", "hugejpeg.jpg"), Fixtures.jpegHeaderOnly(60_000, 60_000));
             // label of another size
             Fixtures.rgbImage(image(root, "train", "mismatch.png"), W, H);
             Fixtures.grayPng(label(root, "train", "mismatch.png"), W - 4, H, (x, y) -> 1);
@@ -151,39 +151,5 @@ public final class BadInput {
 
     private static void goodLabel(Path root, String name) {
         Fixtures.grayPng(label(root, "train", name + ".png"), W, H, (x, y) -> 1);
-    }
-
-    /** A syntactically valid PNG (signature, IHDR, empty IDAT, IEND) declaring a given size. */
-    public static byte[] pngHeaderOnly(int w, int h) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 12);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(b, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        chunk(b, "IDAT", new byte[0]);
-        chunk(b, "IEND", new byte[0]);
-        return b.array();
-    }
-
-    /** A JPEG with a baseline frame header (SOF0) declaring a given size, no scan data, and an end marker. */
-    public static byte[] jpegHeaderOnly(int w, int h) {
-        ByteBuffer b = ByteBuffer.allocate(2 + 2 + 17 + 2);
-        b.put((byte) 0xFF).put((byte) 0xD8);                              // SOI
-        b.put((byte) 0xFF).put((byte) 0xC0).putShort((short) 17)           // SOF0, length 17
-                .put((byte) 8).putShort((short) h).putShort((short) w).put((byte) 3);
-        for (int c = 1; c <= 3; c++) {
-            b.put((byte) c).put((byte) 0x11).put((byte) 0);
-        }
-        b.put((byte) 0xFF).put((byte) 0xD9);                              // EOI
-        return b.array();
-    }
-
-    private static void chunk(ByteBuffer b, String type, byte[] data) {
-        b.putInt(data.length);
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        b.put(t).put(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        b.putInt((int) crc.getValue());
     }
 }

@@ -3,7 +3,6 @@ package org.mmtune.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +91,7 @@ class SampleReaderTest {
 
     @Test
     void enormousDeclaredSizeIsRefusedBeforeDecoding() throws Exception {
-        Path huge = Files.write(dir.resolve("huge.png"), pngHeaderOnly(60_000, 60_000));
+        Path huge = Files.write(dir.resolve("huge.png"), Fixtures.pngHeaderOnly(60_000, 60_000));
         assertThatThrownBy(() -> SampleReader.read(ds, pair(huge, goodLabel())))
                 .isInstanceOf(DatasetException.class).hasMessageContaining("huge.png").hasMessageContaining("too large");
         assertThatThrownBy(() -> ImageHeader.read(huge)).hasMessageContaining("60000x60000");
@@ -195,26 +193,5 @@ class SampleReaderTest {
         } catch (DatasetException e) {
             throw new AssertionError(e.getMessage(), e);
         }
-    }
-
-    /** A syntactically valid PNG (signature, IHDR, empty IDAT, IEND) declaring a given size. */
-    static byte[] pngHeaderOnly(int w, int h) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 12);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(b, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        chunk(b, "IDAT", new byte[0]);
-        chunk(b, "IEND", new byte[0]);
-        return b.array();
-    }
-
-    private static void chunk(ByteBuffer b, String type, byte[] data) {
-        b.putInt(data.length);
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        b.put(t).put(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        b.putInt((int) crc.getValue());
     }
 }

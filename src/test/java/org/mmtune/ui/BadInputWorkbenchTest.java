@@ -7,12 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Scene;
 import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mmtune.cli.BadInput;
 import org.mmtune.data.Fixtures;
 import org.mmtune.data.ImagePair;
-import org.mmtune.ui.common.Background;
 import org.mmtune.ui.dataset.DatasetView;
 import org.mmtune.ui.mix.MixResult;
 import org.mmtune.ui.mix.MixView;
@@ -36,29 +33,17 @@ import org.testfx.util.WaitForAsyncUtils;
  * exception on the FX thread.
  */
 @ExtendWith(ApplicationExtension.class)
-class BadInputWorkbenchTest {
+class BadInputWorkbenchTest extends WorkbenchFixture {
 
     @TempDir
     Path dir;
 
-    private WorkbenchContext ctx;
-    private Workbench wb;
     private final List<Throwable> fxErrors = new CopyOnWriteArrayList<>();
     private Thread.UncaughtExceptionHandler before;
 
-    @BeforeAll
-    static void noEngine() {
-        System.setProperty("mmtune.engine", "off");
-        System.setProperty("headless.geometry", "1600x1000-32");
-        System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
-    }
-
     @Start
     void start(Stage stage) {
-        ctx = new WorkbenchContext();
-        wb = new Workbench(ctx, new Settings(), WorkbenchViewsTest.partOne());
-        stage.setScene(new Scene(wb, 1260, 760));
-        stage.show();
+        show(stage, partOne());
     }
 
     @BeforeEach
@@ -84,15 +69,6 @@ class BadInputWorkbenchTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !ctx.loadingProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         return ctx.messageProperty().get();
-    }
-
-    private void settle() throws Exception {
-        int[] quiet = {0};
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            quiet[0] = Background.busyProperty().get() == 0 ? quiet[0] + 1 : 0;
-            return quiet[0] >= 3;
-        });
     }
 
     @Test

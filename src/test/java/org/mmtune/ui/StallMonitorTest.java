@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mmtune.data.SampleData;
-import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.StallMonitor;
 import org.mmtune.ui.mix.MixView;
 import org.testfx.api.FxRobot;
@@ -22,25 +19,13 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /** The FX stall monitor: a deliberate block is measured at its full length, and it follows real view work. */
 @ExtendWith(ApplicationExtension.class)
-class StallMonitorTest {
+class StallMonitorTest extends WorkbenchFixture {
 
-    private WorkbenchContext ctx;
-    private Workbench wb;
     private StallMonitor monitor;
-
-    @BeforeAll
-    static void noEngine() {
-        System.setProperty("mmtune.engine", "off");
-        System.setProperty("headless.geometry", "1600x1000-32");
-        System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
-    }
 
     @Start
     void start(Stage stage) {
-        ctx = new WorkbenchContext();
-        wb = new Workbench(ctx, new Settings(), WorkbenchViewsTest.partOne());
-        stage.setScene(new Scene(wb, 1260, 760));
-        stage.show();
+        show(stage, partOne());
     }
 
     @AfterEach
@@ -134,7 +119,7 @@ class StallMonitorTest {
         monitor = StallMonitor.start(5, "start-up");
         Path sample = SampleData.locate().orElseThrow();
         robot.interact(() -> ctx.openDataset(sample));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ctx.dataset() != null);
+        awaitDataset(ctx);
         robot.clickOn("#tab-mix");
         settle();
         MixView mix = (MixView) wb.view("Mix").orElseThrow();
@@ -154,14 +139,5 @@ class StallMonitorTest {
         });
         assertThat(mix.items()).isNotEmpty();
         System.out.println(String.join("\n", monitor.report()));
-    }
-
-    private void settle() throws Exception {
-        int[] quiet = {0};
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            quiet[0] = Background.busyProperty().get() == 0 ? quiet[0] + 1 : 0;
-            return quiet[0] >= 3;
-        });
     }
 }

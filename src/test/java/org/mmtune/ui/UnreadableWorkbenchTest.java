@@ -60,7 +60,7 @@ class UnreadableWorkbenchTest {
         Unprivileged.lock(run.resolveSibling("locked-status").resolve("status.json"));
 
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-Dmmtune.engine=off",
-                "-Dmmtune.prefsNode=org/mmtune/workbench-test", "-Dmmtune.runsDir=" + run.getParent().toAbsolutePath()));
+                "-Dmmtune.prefsNode=" + WorkbenchFixture.PREFS_NODE, "-Dmmtune.runsDir=" + run.getParent().toAbsolutePath()));
         // headless JavaFX as surefire configures it (pom.xml), with the same values where they are set
         HEADLESS_FX.forEach((k, v) -> jvm.add("-D" + k + "=" + System.getProperty(k, v)));
         Unprivileged.Result child = Unprivileged.java(dir.resolve("child"), jvm, UnreadableWorkbenchMain.class.getName(),

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mmtune.data.ClassInfo;
@@ -26,26 +24,14 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /** The window shell: tabs, menu, status bar, and a dataset set on the context reaching the views. */
 @ExtendWith(ApplicationExtension.class)
-class WorkbenchShellTest {
+class WorkbenchShellTest extends WorkbenchFixture {
 
-    private WorkbenchContext ctx;
-    private Workbench wb;
     private Stage stage;
-
-    @BeforeAll
-    static void noEngine() {
-        System.setProperty("mmtune.engine", "off");
-        System.setProperty("headless.geometry", "1600x1000-32");
-        System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
-    }
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        ctx = new WorkbenchContext();
-        wb = new Workbench(ctx, new Settings(), WorkbenchViews.all());
-        stage.setScene(new Scene(wb, 1260, 760));
-        stage.show();
+        show(stage, WorkbenchViews.all());
         EngineStatus.loadInBackground(ctx);
     }
 

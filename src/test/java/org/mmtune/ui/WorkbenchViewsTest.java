@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javafx.geometry.Point2D;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mmtune.data.SampleData;
 import org.mmtune.mix.Patch;
-import org.mmtune.ui.common.Background;
 import org.mmtune.ui.dataset.DatasetView;
 import org.mmtune.ui.match.MatchResult;
 import org.mmtune.ui.match.MatchView;
@@ -34,52 +30,18 @@ import org.testfx.util.WaitForAsyncUtils;
  * see the violation count change.
  */
 @ExtendWith(ApplicationExtension.class)
-class WorkbenchViewsTest {
-
-    private WorkbenchContext ctx;
-    private Workbench wb;
-
-    @BeforeAll
-    static void noEngine() {
-        System.setProperty("mmtune.engine", "off");
-        System.setProperty("headless.geometry", "1600x1000-32");
-        System.setProperty("mmtune.prefsNode", "org/mmtune/workbench-test");
-    }
-
-    /** This part's views only (Train and Results have their own tests). */
-    static java.util.List<ViewSpec> partOne() {
-        return WorkbenchViews.all().stream()
-                .filter(v -> java.util.Set.of("Dataset", "Mix", "Match").contains(v.name())).toList();
-    }
+class WorkbenchViewsTest extends WorkbenchFixture {
 
     @Start
     void start(Stage stage) {
-        ctx = new WorkbenchContext();
-        wb = new Workbench(ctx, new Settings(), partOne());
-        stage.setScene(new Scene(wb, 1260, 760));
-        stage.show();
+        show(stage, partOne());
         Path sample = SampleData.locate().orElseThrow();
         ctx.openDataset(sample);
     }
 
-    private void settle() throws Exception {
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ctx.dataset() != null);
-        int[] quiet = {0};
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> {
-            WaitForAsyncUtils.waitForFxEvents();
-            quiet[0] = Background.busyProperty().get() == 0 ? quiet[0] + 1 : 0;
-            return quiet[0] >= 3;
-        });
-    }
-
-    private void select(FxRobot robot, String tab) {
-        robot.clickOn("#tab-" + tab);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
     @Test
     void opensTheSampleData(FxRobot robot) throws Exception {
-        settle();
+        settle(ctx);
         assertThat(robot.lookup("#status-dataset").queryAs(Label.class).getText()).contains("mmtune-synth");
         DatasetView view = (DatasetView) wb.view("Dataset").orElseThrow();
         assertThat(view.viewModel().pairs()).hasSize(ctx.dataset().pairs("train").size()).isNotEmpty();
@@ -98,19 +60,19 @@ class WorkbenchViewsTest {
     @Test
     void changingASamplingParameterChangesThePatchGrid(FxRobot robot) throws Exception {
         select(robot, "mix");
-        settle();
+        settle(ctx);
         MixView mix = (MixView) wb.view("Mix").orElseThrow();
         List<PatchItem> before = List.copyOf(mix.items());
         assertThat(before).isNotEmpty();
         int perImage = mix.viewModel().patchesPerImageProperty().get();
         robot.clickOn("#mix-patches .increment-arrow-button");
-        settle();
+        settle(ctx);
         List<PatchItem> after = List.copyOf(mix.items());
         assertThat(mix.viewModel().patchesPerImageProperty().get()).isEqualTo(perImage + 1);
         assertThat(after.size()).isGreaterThan(before.size());
         // a new seed draws different patches with the same settings
         robot.clickOn("#mix-new-seed");
-        settle();
+        settle(ctx);
         List<Patch> reseeded = mix.items().stream().map(PatchItem::patch).toList();
         assertThat(reseeded).isNotEqualTo(after.stream().map(PatchItem::patch).toList());
         // clicking a patch shows where it comes from
@@ -127,7 +89,7 @@ class WorkbenchViewsTest {
                         .thenComparingDouble(c -> c.localToScreen(0, 0).getX()))
                 .skip(2).findFirst().orElseThrow();
         robot.clickOn(third);
-        settle();
+        settle(ctx);
         assertThat(mix.selectedProperty().get()).isNotNull();
         assertThat(mix.selectedProperty().get()).isSameAs(third.getItem());
     }
@@ -135,7 +97,7 @@ class WorkbenchViewsTest {
     @Test
     void clickingANodeShowsItsTripletAndTheMarginMovesTheViolationCount(FxRobot robot) throws Exception {
         select(robot, "match");
-        settle();
+        settle(ctx);
         MatchView match = (MatchView) wb.view("Match").orElseThrow();
         MatchResult r = match.viewModel().resultProperty().get();
         assertThat(r).isNotNull();
