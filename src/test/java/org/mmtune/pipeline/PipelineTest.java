@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmtune.experiment.ExperimentConfig;
@@ -55,25 +53,10 @@ class PipelineTest {
         return c;
     }
 
-    static final class Recorder implements TrainingListener {
-        final Map<Stage, List<Double>> losses = new TreeMap<>();
-        final List<IterationMetrics> all = new ArrayList<>();
-
-        @Override
-        public void onIteration(IterationMetrics m) {
-            losses.computeIfAbsent(m.stage(), k -> new ArrayList<>()).add(m.loss());
-            all.add(m);
-        }
-    }
-
-    private static double mean(List<Double> v, int from, int to) {
-        return v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    }
-
     @Test
     void everyStageLowersItsLossAndTheRunFolderFollowsTheContract(@TempDir Path tmp) throws Exception {
         TinyData.Fixture fx = new TinyData.Fixture(8, 3, 96, 96);
-        Recorder rec = new Recorder();
+        TinyData.Recorder rec = new TinyData.Recorder();
         Path run = tmp.resolve("run");
         RunOutcome out = new ExperimentRunner(tinyConfig(), run, false, new CancellationToken(), List.of(rec), fx,
                 org.mmtune.experiment.MixMatchSource.factory()).run();
@@ -81,7 +64,7 @@ class PipelineTest {
         for (Stage s : List.of(Stage.PROXY, Stage.MM, Stage.FINETUNE)) {
             List<Double> l = rec.losses.get(s);
             int n = l.size();
-            assertThat(mean(l, n - 5, n)).as(s + " loss: " + l).isLessThan(mean(l, 0, 5));
+            assertThat(TinyData.mean(l, n - 5, n)).as(s + " loss: " + l).isLessThan(TinyData.mean(l, 0, 5));
         }
         // run folder contract
         JsonNode status = JSON.readTree(run.resolve("status.json").toFile());
@@ -133,7 +116,7 @@ class PipelineTest {
         assertThat(JSON.readTree(run.resolve("checkpoints/finetune.json").toFile()).get("iteration").asInt())
                 .isEqualTo(7);
 
-        Recorder rec = new Recorder();
+        TinyData.Recorder rec = new TinyData.Recorder();
         RunOutcome second = new ExperimentRunner(c, run, true, new CancellationToken(), List.of(rec), fx, null).run();
         assertThat(second.state()).as(second.message()).isEqualTo("finished");
         assertThat(rec.all.get(0).iteration()).isEqualTo(8);
@@ -153,7 +136,7 @@ class PipelineTest {
         c.finetune.evalEvery = 0;
         c.finetune.checkpointEvery = 0;
         c.eval.saveOverlays = false;
-        Recorder rec = new Recorder();
+        TinyData.Recorder rec = new TinyData.Recorder();
         Path run = tmp.resolve("run");
         RunOutcome out = new ExperimentRunner(c, run, false, new CancellationToken(), List.of(rec), fx,
                 org.mmtune.experiment.MixMatchSource.factory()).devices(null, 2).run();

@@ -127,6 +127,34 @@ public final class TinyData {
         }
     }
 
+    /** Records every iteration's metrics and the losses per stage. */
+    public static final class Recorder implements org.mmtune.train.TrainingListener {
+        public final Map<org.mmtune.train.Stage, List<Double>> losses = new java.util.TreeMap<>();
+        public final List<org.mmtune.train.IterationMetrics> all = new ArrayList<>();
+
+        @Override
+        public void onIteration(org.mmtune.train.IterationMetrics m) {
+            losses.computeIfAbsent(m.stage(), k -> new ArrayList<>()).add(m.loss());
+            all.add(m);
+        }
+
+        /** The losses of {@code stage} so far (a live list; empty before its first iteration). */
+        public List<Double> losses(org.mmtune.train.Stage stage) {
+            return losses.computeIfAbsent(stage, k -> new ArrayList<>());
+        }
+    }
+
+    /** Mean of {@code v[from, to)}. */
+    public static double mean(List<Double> v, int from, int to) {
+        return v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    /** A source that draws one batch from {@code source} and then returns it at every iteration. */
+    public static PatchBatchSource repeatingFirst(PatchBatchSource source) {
+        PatchBatch[] first = new PatchBatch[1];
+        return it -> first[0] == null ? (first[0] = source.next(it)) : first[0];
+    }
+
     /**
      * A stand-in M&amp;M batch source: square patches cut around random pixels, labelled by their centre,
      * triplets drawn per patch (same-class positive, other-class negative).

@@ -133,28 +133,22 @@ class DataParallelTest {
     void twoReplicaMixMatchAndFinetuneLowerTheirLoss(@TempDir Path tmp) throws Exception {
         List<Sample> imgs = TinyData.scenes(4, 96, 96, 11);
         PatchBatchSource fresh = TinyData.patches(imgs, 12, SIDE, 5);
-        PatchBatch[] fixed = new PatchBatch[1];
-        PatchBatchSource same = it -> fixed[0] == null ? (fixed[0] = fresh.next(it)) : fixed[0];
-        List<Double> mm = new ArrayList<>();
-        List<Double> ft = new ArrayList<>();
-        TrainingListener rec = new TrainingListener() {
-            @Override
-            public void onIteration(IterationMetrics m) {
-                (m.stage() == Stage.MM ? mm : ft).add(m.loss());
-            }
-        };
+        PatchBatchSource same = TinyData.repeatingFirst(fresh);
+        TinyData.Recorder rec = new TinyData.Recorder();
+        List<Double> mm = rec.losses(Stage.MM);
+        List<Double> ft = rec.losses(Stage.FINETUNE);
         StageContext ctx = new StageContext(SPEC, Device.cpu(), tmp, new CancellationToken(), List.of(rec), 3)
                 .onDevices(TWO_CPUS);
         TrainingLoop.Result r = MixMatchStage.run(ctx, new MixMatchStage.Settings(12, new LrSchedule(0.01f, 0, 1f),
                 0.9f, 5e-4f, 2.1f, 0, 0, SIDE), same, null, false);
         assertThat(r.outcome()).as(r.message()).isEqualTo(StageOutcome.FINISHED);
-        assertThat(mean(mm, 8, 12)).as("M&M loss %s", mm).isLessThan(mean(mm, 0, 4));
+        assertThat(TinyData.mean(mm, 8, 12)).as("M&M loss %s", mm).isLessThan(TinyData.mean(mm, 0, 4));
         TrainingLoop.Result f = FinetuneStage.run(ctx, new FinetuneStage.Settings(14, 4, 96,
                 new LrSchedule(0.01f, 0, 1f), 0.9f, 5e-4f, true, 0, 0), imgs, List.of(), TinyData.CLASSES,
                 TinyData.VOID, tmp.resolve("mm.params"), false);
         assertThat(f.outcome()).as(f.message()).isEqualTo(StageOutcome.FINISHED);
         assertThat(ft).hasSize(14).allSatisfy(l -> assertThat(l).isFinite());
-        assertThat(mean(ft, 10, 14)).as("fine-tune loss %s", ft).isLessThan(mean(ft, 0, 4));
+        assertThat(TinyData.mean(ft, 10, 14)).as("fine-tune loss %s", ft).isLessThan(TinyData.mean(ft, 0, 4));
     }
 
     @Test
@@ -173,7 +167,4 @@ class DataParallelTest {
         assertThatThrownBy(() -> Devices.resolve("gpu", null, 1, 0)).hasMessageContaining("no GPU");
     }
 
-    private static double mean(List<Double> v, int from, int to) {
-        return v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    }
 }

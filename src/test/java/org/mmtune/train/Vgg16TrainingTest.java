@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,28 +22,22 @@ class Vgg16TrainingTest {
     void vggTrainsMixMatchAndFcnAndItsCheckpointRoundTrips(@TempDir Path tmp) throws Exception {
         List<Sample> imgs = TinyData.scenes(4, 96, 96, 21);
         PatchBatchSource fresh = TinyData.patches(imgs, 12, 64, 9);
-        PatchBatch[] fixed = new PatchBatch[1];
-        PatchBatchSource same = it -> fixed[0] == null ? (fixed[0] = fresh.next(it)) : fixed[0];
-        List<Double> mm = new ArrayList<>();
-        List<Double> ft = new ArrayList<>();
-        TrainingListener rec = new TrainingListener() {
-            @Override
-            public void onIteration(IterationMetrics m) {
-                (m.stage() == Stage.MM ? mm : ft).add(m.loss());
-            }
-        };
+        PatchBatchSource same = TinyData.repeatingFirst(fresh);
+        TinyData.Recorder rec = new TinyData.Recorder();
+        List<Double> mm = rec.losses(Stage.MM);
+        List<Double> ft = rec.losses(Stage.FINETUNE);
         StageContext ctx = new StageContext(VGG, Device.cpu(), tmp.resolve("ck"), new CancellationToken(),
                 List.of(rec), 5);
         TrainingLoop.Result r = MixMatchStage.run(ctx, new MixMatchStage.Settings(8, new LrSchedule(0.01f, 0, 1f),
                 0.9f, 5e-4f, 2.1f, 0, 0, 64), same, null, false);
         assertThat(r.outcome()).as(r.message()).isEqualTo(StageOutcome.FINISHED);
-        assertThat(mean(mm, 5, 8)).as("M&M loss %s", mm).isLessThan(mean(mm, 0, 3));
+        assertThat(TinyData.mean(mm, 5, 8)).as("M&M loss %s", mm).isLessThan(TinyData.mean(mm, 0, 3));
 
         TrainingLoop.Result f = FinetuneStage.run(ctx, new FinetuneStage.Settings(12, 4, 64,
                 new LrSchedule(0.01f, 0, 1f), 0.9f, 5e-4f, true, 0, 0), imgs, List.of(), TinyData.CLASSES,
                 TinyData.VOID, Checkpoints.paramsFile(tmp.resolve("ck"), Stage.MM), false);
         assertThat(f.outcome()).as(f.message()).isEqualTo(StageOutcome.FINISHED);
-        assertThat(mean(ft, 8, 12)).as("FCN loss %s", ft).isLessThan(mean(ft, 0, 4));
+        assertThat(TinyData.mean(ft, 8, 12)).as("FCN loss %s", ft).isLessThan(TinyData.mean(ft, 0, 4));
 
         Path params = Checkpoints.paramsFile(tmp.resolve("ck"), Stage.FINETUNE);
         assertThat(Checkpoints.header(params).spec()).isEqualTo(VGG);
@@ -61,7 +54,4 @@ class Vgg16TrainingTest {
         assertThat(first).hasSize(100 * 84);
     }
 
-    private static double mean(List<Double> v, int from, int to) {
-        return v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    }
 }
