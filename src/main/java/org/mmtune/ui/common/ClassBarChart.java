@@ -252,7 +252,7 @@ public final class ClassBarChart {
         if (info.getEntityCollection() != null) {
             for (Object o : info.getEntityCollection().getEntities()) {
                 if (o instanceof CategoryItemEntity ce && ce.getColumnKey() != null) {
-                    int column = w.classes().stream().map(ClassInfo::name).toList().indexOf(ce.getColumnKey().toString());
+                    int column = data.getColumnIndex(ce.getColumnKey());
                     if (column >= 0 && w.values() != null && column < w.values().length) {
                         hits.add(new Bar(ce.getArea().getBounds2D(), w.classes().get(column).index(),
                                 w.classes().get(column).name() + ": " + format(w.values()[column]) + " " + valueLabel));
