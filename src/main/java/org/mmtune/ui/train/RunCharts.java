@@ -19,8 +19,9 @@ import org.mmtune.experiment.runs.MetricPoint;
 
 /**
  * The live training charts: loss per iteration (one series per stage, stages laid end to end on one
- * iteration axis), the share of violated triplets during M&M tuning, and validation mIoU per epoch.
- * Mutated on the FX thread only.
+ * iteration axis); during M&amp;M tuning the share of correctly ordered triplets (‖a−p‖² &lt; ‖a−n‖²) and the
+ * mean cos(a,p) − cos(a,n) on a second axis (runs written before these were recorded show the share of
+ * triplets inside the margin instead); validation mIoU per epoch. Mutated on the FX thread only.
  */
 final class RunCharts {
 
@@ -29,33 +30,49 @@ final class RunCharts {
             "finetune", new Color(0x2ca02c), "eval", new Color(0x9467bd));
 
     private final XYSeriesCollection loss = new XYSeriesCollection();
-    private final XYSeries violated = new XYSeries("violated triplets", false, true);
+    private final XYSeries ordered = new XYSeries("correctly ordered", false, true);
+    private final XYSeries violated = new XYSeries("inside the margin", false, true);
+    private final XYSeries cosGap = new XYSeries("cos(a,p) − cos(a,n)", false, true);
     private final XYSeries miou = new XYSeries("val mIoU", false, true);
-    private final XYSeriesCollection violatedData = new XYSeriesCollection(violated);
+    private final XYSeriesCollection shareData = new XYSeriesCollection();
+    private final XYSeriesCollection gapData = new XYSeriesCollection(cosGap);
     private final XYSeriesCollection miouData = new XYSeriesCollection(miou);
     /** Stage → its first global iteration (stages in the order they appeared). */
     private final Map<String, Integer> stageOffset = new LinkedHashMap<>();
     private final Map<String, Integer> stageMax = new LinkedHashMap<>();
     private final JFreeChart lossChart;
     private final ChartViewer lossViewer;
-    private final ChartViewer violatedViewer;
+    private final ChartViewer tripletViewer;
     private final ChartViewer miouViewer;
     private int points;
 
     RunCharts() {
         lossChart = chart("Loss per iteration", "iteration (stages in order)", "loss", loss, true);
         lossViewer = new ChartViewer(lossChart);
-        JFreeChart v = chart("Violated triplets (M&M)", "M&M iteration", "share", violatedData, false);
-        ((NumberAxis) v.getXYPlot().getRangeAxis()).setRange(0, 1);
-        v.getXYPlot().getRenderer().setSeriesPaint(0, STAGE_COLORS.get("mm"));
-        violatedViewer = new ChartViewer(v);
+        shareData.addSeries(ordered);
+        JFreeChart v = chart("Triplets (M&M)", "M&M iteration", "share of triplets", shareData, true);
+        XYPlot vp = v.getXYPlot();
+        ((NumberAxis) vp.getRangeAxis()).setRange(0, 1);
+        vp.getRenderer().setSeriesPaint(0, STAGE_COLORS.get("mm"));
+        vp.getRenderer().setSeriesPaint(1, Color.GRAY);
+        NumberAxis gapAxis = new NumberAxis("mean cos(a,p) − cos(a,n)");
+        gapAxis.setAutoRangeIncludesZero(true);
+        vp.setRangeAxis(1, gapAxis);
+        vp.setDataset(1, gapData);
+        vp.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer gr = new XYLineAndShapeRenderer(true, false);
+        gr.setSeriesPaint(0, new Color(0x8c564b));
+        gr.setSeriesStroke(0, new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {5f, 3f}, 0f));
+        vp.setRenderer(1, gr);
+        tripletViewer = new ChartViewer(v);
         JFreeChart m = chart("Validation mIoU", "epoch", "mIoU", miouData, false);
         ((NumberAxis) m.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(true);
         XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) m.getXYPlot().getRenderer();
         r.setDefaultShapesVisible(true);
         r.setSeriesPaint(0, STAGE_COLORS.get("finetune"));
         miouViewer = new ChartViewer(m);
-        for (ChartViewer cv : List.of(lossViewer, violatedViewer, miouViewer)) {
+        for (ChartViewer cv : List.of(lossViewer, tripletViewer, miouViewer)) {
             cv.setMinSize(200, 150);
         }
     }
@@ -81,8 +98,9 @@ final class RunCharts {
         return lossViewer;
     }
 
-    ChartViewer violatedViewer() {
-        return violatedViewer;
+    /** The M&amp;M triplet chart: ordered share and mean cosine gap. */
+    ChartViewer tripletViewer() {
+        return tripletViewer;
     }
 
     ChartViewer miouViewer() {
@@ -94,8 +112,14 @@ final class RunCharts {
         return points;
     }
 
-    int violatedPoints() {
-        return violated.getItemCount();
+    /** M&amp;M points shown: correctly ordered shares, or for older runs shares inside the margin. */
+    int tripletPoints() {
+        return ordered.getItemCount() + violated.getItemCount();
+    }
+
+    /** Points of the mean cosine gap. */
+    int cosGapPoints() {
+        return cosGap.getItemCount();
     }
 
     int miouPoints() {
@@ -104,7 +128,12 @@ final class RunCharts {
 
     void clear() {
         loss.removeAllSeries();
+        ordered.clear();
         violated.clear();
+        if (shareData.indexOf(violated) >= 0) {
+            shareData.removeSeries(violated);
+        }
+        cosGap.clear();
         miou.clear();
         stageOffset.clear();
         stageMax.clear();
@@ -118,8 +147,9 @@ final class RunCharts {
         for (int i = 0; i < loss.getSeriesCount(); i++) {
             loss.getSeries(i).setNotify(false);
         }
-        violated.setNotify(false);
-        miou.setNotify(false);
+        for (XYSeries s : List.of(ordered, violated, cosGap, miou)) {
+            s.setNotify(false);
+        }
         for (MetricPoint m : batch) {
             int x = globalIteration(m);
             if (m.loss() != null && Double.isFinite(m.loss()) && m.loss() >= 0) { // the pipeline writes -1 for a non-finite loss
@@ -128,8 +158,16 @@ final class RunCharts {
                 s.add(x, m.loss(), false);
                 points++;
             }
-            if (m.violatedFraction() != null) {
+            if (m.orderedFraction() != null) {
+                ordered.add(m.iteration(), m.orderedFraction(), false);
+            } else if (m.violatedFraction() != null) {
+                if (shareData.indexOf(violated) < 0) {
+                    shareData.addSeries(violated); // an older run: its only triplet figure
+                }
                 violated.add(m.iteration(), m.violatedFraction(), false);
+            }
+            if (m.meanCosGap() != null) {
+                cosGap.add(m.iteration(), m.meanCosGap(), false);
             }
             if (m.valMIoU() != null) {
                 miou.add(m.epoch() != null ? m.epoch() : m.iteration(), m.valMIoU(), false);
@@ -138,8 +176,9 @@ final class RunCharts {
         for (int i = 0; i < loss.getSeriesCount(); i++) {
             loss.getSeries(i).setNotify(true);
         }
-        violated.setNotify(true);
-        miou.setNotify(true);
+        for (XYSeries s : List.of(ordered, violated, cosGap, miou)) {
+            s.setNotify(true);
+        }
     }
 
     private int globalIteration(MetricPoint m) {

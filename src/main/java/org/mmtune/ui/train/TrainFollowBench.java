@@ -55,8 +55,9 @@ final class TrainFollowBench {
                 }
                 append(run.resolve("metrics.jsonl"), String.format(Locale.ROOT, "{\"stage\":\"mm\",\"iteration\":%d,"
                         + "\"totalIterations\":%d,\"loss\":%.4f,\"lr\":0.01,\"time\":%d,\"elapsedSeconds\":%.2f,"
-                        + "\"violatedFraction\":%.3f}%n", i, total, 1.5 * Math.exp(-i / 80.0) + 0.05 * rnd.nextDouble(),
-                        System.currentTimeMillis() / 1000, i / (double) LINES_PER_SECOND, 1.0 - i / (2.0 * total)));
+                        + "\"violatedFraction\":1.0,\"orderedFraction\":%.3f,\"meanCosGap\":%.4f}%n", i, total,
+                        1.5 * Math.exp(-i / 80.0) + 0.05 * rnd.nextDouble(), System.currentTimeMillis() / 1000,
+                        i / (double) LINES_PER_SECOND, 0.5 + i / (2.0 * total), 0.3 * i / total));
                 if (i % LINES_PER_SECOND == 0) {
                     append(run.resolve("run.log"), "INFO mm iteration " + i + "\n");
                     embedding(run, i, rnd);

@@ -89,8 +89,12 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 vm.follow(dir);
             }
         });
-        ctx.datasetProperty().addListener((o, a, ds) -> applyClasses(ds));
+        ctx.datasetProperty().addListener((o, a, ds) -> {
+            applyClasses(ds);
+            vm.setOpenDataset(ds == null ? null : ds.root());
+        });
         applyClasses(ctx.dataset());
+        vm.setOpenDataset(ctx.dataset() == null ? null : ctx.dataset().root());
         embeddingView.snapshotProperty().bind(vm.embeddingProperty());
         embeddingView.setPatchLoader(ref -> patches.load(vm.followedRun(), ref));
         if (!vm.presets().isEmpty()) {
@@ -322,9 +326,9 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         grid.setHgap(6);
         grid.setVgap(6);
         grid.add(charts.lossViewer(), 0, 0, 2, 1);
-        grid.add(charts.violatedViewer(), 0, 1);
+        grid.add(charts.tripletViewer(), 0, 1);
         grid.add(charts.miouViewer(), 1, 1);
-        for (var n : List.of(charts.lossViewer(), charts.violatedViewer(), charts.miouViewer())) {
+        for (var n : List.of(charts.lossViewer(), charts.tripletViewer(), charts.miouViewer())) {
             GridPane.setHgrow(n, Priority.ALWAYS);
             GridPane.setVgrow(n, Priority.ALWAYS);
         }

@@ -76,6 +76,14 @@ public final class TrainViewModel {
     private final RunCharts charts = new RunCharts();
     private final RunMonitor monitor;
     private int jobCounter;
+    /** The root of the dataset open in the workbench (null when none). */
+    private Path openDataset;
+    /**
+     * The {@code dataset} value the form had when it last followed the open dataset (or when its preset was
+     * loaded): while the form still shows it, the user has not chosen a dataset of their own, so the form
+     * follows the workbench. Null after an experiment file was loaded: a file keeps its own dataset.
+     */
+    private String followedValue;
 
     public TrainViewModel(Path runsDir) {
         this.runsDir.set(runsDir);
@@ -123,6 +131,26 @@ public final class TrainViewModel {
         return message;
     }
 
+    /**
+     * The dataset open in the workbench changed: a form loaded from a preset whose {@code dataset} the user
+     * has not changed follows it, so that Run trains on what the workbench shows. A form loaded from an
+     * experiment file, or whose dataset was edited, keeps its value.
+     */
+    public void setOpenDataset(Path root) {
+        openDataset = root;
+        ObjectNode c = config.get();
+        if (root == null || c == null || followedValue == null
+                || !followedValue.equals(c.path("dataset").asText(null))) {
+            return;
+        }
+        boolean wasDirty = dirty.get();
+        ObjectNode copy = c.deepCopy();
+        copy.put("dataset", root.toString());
+        followedValue = root.toString();
+        config.set(copy);
+        dirty.set(wasDirty);
+    }
+
     /** Marks the form as edited (called by the form). */
     void edited() {
         dirty.set(true);
@@ -130,10 +158,17 @@ public final class TrainViewModel {
 
     public void loadPreset(String name) {
         try {
-            config.set(tree(ExperimentConfigs.toJson(ExperimentConfigs.preset(name))));
+            ObjectNode c = tree(ExperimentConfigs.toJson(ExperimentConfigs.preset(name)));
+            followedValue = c.path("dataset").asText(null);
+            boolean follows = openDataset != null;
+            if (follows) {
+                c.put("dataset", openDataset.toString());
+                followedValue = openDataset.toString();
+            }
+            config.set(c);
             configName.set(name);
             configFile.set(null);
-            message.set("Preset " + name + " loaded");
+            message.set("Preset " + name + " loaded" + (follows ? " for the open dataset " + openDataset.getFileName() : ""));
         } catch (ConfigException | IOException e) {
             LOG.debug("preset {}", name, e);
             message.set("Could not load preset " + name + ": " + UserMessages.describe(e));
@@ -147,6 +182,7 @@ public final class TrainViewModel {
     public boolean loadFile(Path file) {
         try {
             ExperimentConfig c = ExperimentConfigs.read(file);
+            followedValue = null;
             config.set(tree(ExperimentConfigs.toJson(c)));
             configName.set(stem(file));
             configFile.set(file);

@@ -52,10 +52,11 @@ class TrainFollowTest {
         Files.writeString(f, s, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static String mm(int i, double loss, double violated) {
+    private static String mm(int i, double loss, double ordered) {
         return String.format(java.util.Locale.ROOT, "{\"stage\":\"mm\",\"iteration\":%d,\"totalIterations\":40,"
-                + "\"loss\":%.4f,\"lr\":0.01,\"time\":%d,\"elapsedSeconds\":%.1f,\"violatedFraction\":%.3f}%n",
-                i, loss, 1_700_000_000 + i, i * 0.2, violated);
+                + "\"loss\":%.4f,\"lr\":0.01,\"time\":%d,\"elapsedSeconds\":%.1f,\"violatedFraction\":1.0,"
+                + "\"orderedFraction\":%.3f,\"meanCosGap\":%.4f}%n",
+                i, loss, 1_700_000_000 + i, i * 0.2, ordered, ordered - 0.5);
     }
 
     @Test
@@ -90,7 +91,8 @@ class TrainFollowTest {
         RunCharts charts = view.viewModel().charts();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> charts.lossPoints() == 30
                 && view.viewModel().embeddingProperty().get() != null);
-        assertThat(charts.violatedPoints()).isEqualTo(20);
+        assertThat(charts.tripletPoints()).isEqualTo(20);
+        assertThat(charts.cosGapPoints()).isEqualTo(20);
         assertThat(robot.lookup("#train-followed").queryAs(Label.class).getText())
                 .contains("cli-run").contains("running").contains("mm");
         assertThat(view.viewModel().logLines()).containsExactly("INFO proxy stage done", "INFO mm stage started");
@@ -99,7 +101,8 @@ class TrainFollowTest {
         append(run.resolve("metrics.jsonl"), mm(21, 0.8, 0.5) + mm(22, 0.75, 0.45));
         append(run.resolve("metrics.jsonl"), "{\"stage\":\"finetune\",\"iteration\":5,\"epoch\":1,\"loss\":2.0,\"valMIoU\":0.21}\n");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> charts.lossPoints() == 33);
-        assertThat(charts.violatedPoints()).isEqualTo(22);
+        assertThat(charts.tripletPoints()).isEqualTo(22);
+        assertThat(charts.cosGapPoints()).isEqualTo(22);
         assertThat(charts.miouPoints()).isEqualTo(1);
 
         // click a point of the embedding: its class and patch record are shown
@@ -122,5 +125,30 @@ class TrainFollowTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+    }
+
+    @Test
+    void theFormFollowsTheOpenDatasetUntilTheUserChoosesOne(FxRobot robot) throws Exception {
+        TrainViewModel vm = view.viewModel();
+        robot.interact(() -> vm.loadPreset("quick"));
+        assertThat(vm.configProperty().get().path("dataset").asText()).isEqualTo("sample-data");
+        // the workbench opens a dataset: the preset's form follows it
+        Path other = Files.createDirectories(runs.resolve("other-dataset"));
+        robot.interact(() -> vm.setOpenDataset(other));
+        assertThat(vm.configProperty().get().path("dataset").asText()).isEqualTo(other.toString());
+        assertThat(vm.dirtyProperty().get()).isFalse();
+        // a preset loaded while it is open starts on it
+        robot.interact(() -> vm.loadPreset("camvid"));
+        assertThat(vm.configProperty().get().path("dataset").asText()).isEqualTo(other.toString());
+        // the user's own choice is kept when the workbench opens another dataset
+        robot.interact(() -> vm.configProperty().get().put("dataset", "my-data"));
+        robot.interact(() -> vm.setOpenDataset(runs));
+        assertThat(vm.configProperty().get().path("dataset").asText()).isEqualTo("my-data");
+        // an experiment file keeps its own dataset
+        Path file = runs.resolve("exp.json");
+        Files.writeString(file, "{\"dataset\":\"from-file\"}");
+        robot.interact(() -> vm.loadFile(file));
+        robot.interact(() -> vm.setOpenDataset(other));
+        assertThat(vm.configProperty().get().path("dataset").asText()).isEqualTo("from-file");
     }
 }

@@ -143,8 +143,8 @@ class TrainRunTest {
                 && fx(() -> first.getProgress()) > 0);
         assertThat(fx(() -> first.getMessage())).containsPattern("(proxy|mm|finetune) \\d+/\\d+");
         assertThat(fx(() -> second.getState())).isIn(Worker.State.READY, Worker.State.SCHEDULED);
-        // while it runs: M&M's violated share and embeddings, then fine-tuning's validation mIoU
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> fx(() -> vm.charts().violatedPoints()) > 0
+        // while it runs: M&M's triplet shares and embeddings, then fine-tuning's validation mIoU
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> fx(() -> vm.charts().tripletPoints()) > 0
                 && fx(() -> vm.embeddingProperty().get()) != null);
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> fx(() -> vm.charts().miouPoints()) > 0);
         assertThat(fx(vm::followedRun)).isEqualTo(first.runDir());
