@@ -8,8 +8,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The run folders under a runs folder (and one level deeper, where an ablation puts its arms). */
+/**
+ * The run folders under a runs folder, down to {@value #DEPTH} levels: an ablation puts its runs in
+ * {@code <ablation>/s<seed>/<arm>/}, and a runs folder may hold several ablations. A nested run is named by
+ * its path under the runs folder (e.g. {@code s2/proxy-mm}).
+ */
 public final class RunCatalog {
+
+    /** How deep below the runs folder run folders are looked for. */
+    static final int DEPTH = 3;
 
     private RunCatalog() {
     }
@@ -24,22 +31,26 @@ public final class RunCatalog {
             out.add(RunSummary.read(runsDir));
             return out;
         }
-        try (Stream<Path> s = Files.list(runsDir)) {
-            for (Path d : s.filter(Files::isDirectory).toList()) {
-                if (d.getFileName().toString().startsWith(".")) {
-                    continue;
-                }
-                if (RunSummary.isRunFolder(d)) {
-                    out.add(RunSummary.read(d));
-                } else {
-                    try (Stream<Path> inner = Files.list(d)) {
-                        inner.filter(RunSummary::isRunFolder).map(RunSummary::read).forEach(out::add);
-                    }
-                }
+        collect(runsDir, runsDir, 1, out);
+        out.sort(Comparator.comparing(RunSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(RunSummary::name));
+        return out;
+    }
+
+    private static void collect(Path root, Path dir, int depth, List<RunSummary> out) throws IOException {
+        List<Path> children;
+        try (Stream<Path> s = Files.list(dir)) {
+            children = s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")).sorted()
+                    .toList();
+        }
+        for (Path d : children) {
+            if (RunSummary.isRunFolder(d)) {
+                RunSummary r = RunSummary.read(d);
+                out.add(depth == 1 ? r : r.named(root.relativize(d).toString().replace('\\', '/')));
+            } else if (depth < DEPTH) {
+                collect(root, d, depth + 1, out);
             }
         }
-        out.sort(Comparator.comparing(RunSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())));
-        return out;
     }
 
     /** Deletes a run folder and everything in it; refuses while the run is still running. */

@@ -33,6 +33,11 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
 
     public static final String CONFIG = "config.json";
 
+    /** The same run shown under another name (e.g. its path below the runs folder). */
+    public RunSummary named(String newName) {
+        return new RunSummary(dir, newName, state, stage, preset, arm, startedAt, duration, mIoU, dataset, problem);
+    }
+
     /** True if the folder looks like a run folder (has a status, config or metrics file). */
     public static boolean isRunFolder(Path dir) {
         return Files.isDirectory(dir) && (Files.isRegularFile(dir.resolve(RunStatus.FILE))

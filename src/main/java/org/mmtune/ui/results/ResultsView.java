@@ -103,6 +103,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
     private final ComboBox<String> heatmapRun = new ComboBox<>();
     private final Label summary = new Label();
     private final Label imageTitle = new Label();
+    private final TabPane resultsTabs = new TabPane();
 
     public ResultsView(WorkbenchContext ctx) {
         this.ctx = ctx;
@@ -305,11 +306,28 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
     private TabPane resultsPane() {
         Tab images = new Tab("Images", imagesPane());
         Tab metrics = new Tab("Metrics", metricsPane());
+        AblationPane ablation = new AblationPane(dir -> {
+            vm.open(dir);
+            resultsTabs.getSelectionModel().select(0);
+        }, dirs -> {
+            vm.openAll(dirs);
+            resultsTabs.getSelectionModel().select(0);
+        });
+        Tab ablationTab = new Tab("Ablation", ablation);
+        ablationTab.setId("results-tab-ablation");
         images.setClosable(false);
         metrics.setClosable(false);
-        TabPane tp = new TabPane(images, metrics);
-        tp.setId("results-tabs");
-        return tp;
+        ablationTab.setClosable(false);
+        resultsTabs.getTabs().setAll(images, metrics, ablationTab);
+        resultsTabs.setId("results-tabs");
+        vm.ablationProperty().addListener((o, a, b) -> {
+            ablation.show(b);
+            if (b != null && (a == null || !a.dir().equals(b.dir()))) {
+                resultsTabs.getSelectionModel().select(ablationTab);
+            }
+        });
+        ablation.show(vm.ablationProperty().get());
+        return resultsTabs;
     }
 
     private BorderPane imagesPane() {

@@ -24,6 +24,7 @@ import org.mmtune.data.DatasetException;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.experiment.runs.AblationSummary;
 import org.mmtune.experiment.runs.LabelPng;
 import org.mmtune.experiment.runs.MaskStats;
 import org.mmtune.experiment.runs.RunCatalog;
@@ -53,6 +54,7 @@ public final class ResultsViewModel {
     }
 
     private final ObjectProperty<Path> runsDir = new SimpleObjectProperty<>(this, "runsDir");
+    private final ObjectProperty<AblationSummary> ablation = new SimpleObjectProperty<>(this, "ablation");
     private final ObservableList<RunSummary> runs = FXCollections.observableArrayList();
     private final ObservableList<RunSummary> compared = FXCollections.observableArrayList();
     private final ObservableMap<Path, RunResults> results = FXCollections.observableHashMap();
@@ -82,6 +84,11 @@ public final class ResultsViewModel {
 
     public ObservableList<RunSummary> runs() {
         return runs;
+    }
+
+    /** The runs folder's ablation (its {@code ablation.json}), or null when it is not an ablation folder. */
+    public ObjectProperty<AblationSummary> ablationProperty() {
+        return ablation;
     }
 
     public ObservableList<RunSummary> compared() {
@@ -154,6 +161,26 @@ public final class ResultsViewModel {
                 message.set("No runs in " + dir + " yet");
             }
         }, err -> message.set(dir + ": " + UserMessages.describe(err)));
+        Background.run("read ablation", () -> AblationSummary.read(dir), a -> {
+            if (dir.equals(runsDir.get())) {
+                ablation.set(a.orElse(null));
+            }
+        }, err -> {
+            ablation.set(null);
+            message.set(err instanceof RunFolderException ? err.getMessage() : dir + ": " + UserMessages.describe(err));
+        });
+    }
+
+    /** Compares the run in {@code dir} alone (an ablation cell opened from the Ablation tab). */
+    public void open(Path dir) {
+        Background.run("open run", () -> RunSummary.read(dir), r -> compare(List.of(r)),
+                err -> message.set(dir + ": " + UserMessages.describe(err)));
+    }
+
+    /** Compares up to {@link #MAX_COMPARED} runs given by their folders, side by side. */
+    public void openAll(List<Path> dirs) {
+        Background.run("open runs", () -> dirs.stream().filter(RunSummary::isRunFolder).map(RunSummary::read).toList(),
+                this::compare, err -> message.set(UserMessages.describe(err)));
     }
 
     /** Compares these runs (the first is A); loads their results, dataset and first image. */
