@@ -46,7 +46,7 @@ public final class ColorizationStage {
         MmtuneNet net = MmtuneNet.colorization(ctx.spec(), bins);
         final int cropF = crop;
         try (StageTrainer st = new StageTrainer("proxy", net, ctx.device(), new Shape(1, 1, crop, crop), s.lr(),
-                s.momentum(), s.weightDecay(), 0)) {
+                s.momentum(), s.weightDecay(), 0, ctx.seed())) {
             int start = StageStart.prepare(ctx, Stage.PROXY, net, st.sgd(), initBackbone, resume);
             st.enableDataParallel(ctx.devices(), () -> MmtuneNet.colorization(ctx.spec(), bins), new Shape(1, 1, cropF, cropF));
             Trainer trainer = st.trainer();

@@ -50,7 +50,7 @@ public final class FinetuneStage {
         int numClasses = classes.size();
         MmtuneNet net = MmtuneNet.segmentation(ctx.spec(), numClasses);
         try (StageTrainer st = new StageTrainer("finetune", net, ctx.device(), new Shape(1, 1, crop, crop),
-                s.lr(), s.momentum(), s.weightDecay(), 0)) {
+                s.lr(), s.momentum(), s.weightDecay(), 0, ctx.seed())) {
             int start = StageStart.prepare(ctx, Stage.FINETUNE, net, st.sgd(), initBackbone, resume);
             st.enableDataParallel(ctx.devices(), () -> MmtuneNet.segmentation(ctx.spec(), numClasses), new Shape(1, 1, crop, crop));
             Trainer trainer = st.trainer();
