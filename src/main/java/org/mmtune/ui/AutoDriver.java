@@ -10,10 +10,10 @@ import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.Images;
 import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package org.mmtune.ui;
 
 import ai.djl.engine.Engine;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.ui.common.Background;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

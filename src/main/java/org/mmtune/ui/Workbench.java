@@ -26,6 +26,7 @@ import org.controlsfx.control.StatusBar;
 import org.mmtune.data.SampleData;
 import org.mmtune.ui.common.Perf;
 import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class Workbench extends BorderPane {
             } catch (RuntimeException e) {
                 LOG.warn("view {} could not be built: {}", spec.name(), e.toString());
                 LOG.debug("view build failed", e);
-                view = new Label(spec.name() + " view could not be built: " + org.mmtune.cli.UserMessages.describe(e));
+                view = new Label(spec.name() + " view could not be built: " + UserMessages.describe(e));
             }
             views.add(view);
             Tab tab = new Tab(spec.name(), view);

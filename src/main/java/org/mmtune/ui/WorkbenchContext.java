@@ -13,11 +13,11 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.stage.Window;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.util.UserMessages;
 
 /**
  * What the views of one workbench window share: the open dataset, the open run folder, the status line

@@ -27,7 +27,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.match.MatchGraph;
@@ -40,6 +39,7 @@ import org.mmtune.ui.common.ClassColors;
 import org.mmtune.ui.common.Images;
 import org.mmtune.ui.mix.MixViewModel;
 import org.mmtune.util.AtomicFiles;
+import org.mmtune.util.UserMessages;
 
 /**
  * The Match view: the Mix view's batch as a match graph on a canvas, strategy and margin controls with a

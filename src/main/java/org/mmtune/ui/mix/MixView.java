@@ -41,7 +41,6 @@ import org.controlsfx.control.CheckComboBox;
 import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.RangeSlider;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -59,6 +58,7 @@ import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.ui.common.Images;
 import org.mmtune.ui.common.Perf;
 import org.mmtune.ui.common.ZoomPane;
+import org.mmtune.util.UserMessages;
 
 /**
  * The Mix view: the sampler's settings (any change resamples), the mixed batch as a patch grid with

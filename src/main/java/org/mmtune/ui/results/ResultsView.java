@@ -68,6 +68,7 @@ import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.SnapshotAware;
 import org.mmtune.ui.WorkbenchContext;
 import org.mmtune.ui.common.Images;
+import org.mmtune.util.UserMessages;
 
 /**
  * The Runs and Results view: the runs of a runs folder (open, delete, compare), the validation images
@@ -610,7 +611,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
             Images.writePng(img, file);
             return file;
         }, p -> ctx.report("Wrote " + p), err -> ctx.report(file + ": "
-                + org.mmtune.cli.UserMessages.describe(err)));
+                + UserMessages.describe(err)));
     }
 
     private VBox metricsPane() {

@@ -19,7 +19,6 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.DatasetException;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -33,6 +32,7 @@ import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.util.AtomicFiles;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -26,7 +26,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Worker;
 import javafx.util.Duration;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.experiment.ConfigException;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
@@ -37,6 +36,7 @@ import org.mmtune.experiment.runs.RunState;
 import org.mmtune.experiment.runs.RunStatus;
 import org.mmtune.ui.common.Background;
 import org.mmtune.util.AtomicFiles;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
