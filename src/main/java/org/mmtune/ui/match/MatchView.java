@@ -29,6 +29,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.experiment.CheckpointEmbedder;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
 import org.mmtune.mix.Patch;

@@ -16,6 +16,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import org.mmtune.experiment.CheckpointEmbedder;
 import org.mmtune.match.GraphBuilder;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
