@@ -27,6 +27,7 @@ import javafx.collections.ObservableList;
 import javafx.concurrent.Worker;
 import javafx.util.Duration;
 import org.mmtune.experiment.ConfigException;
+import org.mmtune.experiment.EngineInfo;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.runs.EmbeddingSnapshot;
@@ -216,7 +217,7 @@ public final class TrainViewModel {
             deviceReport.set("DJL devices: not checked");
             return;
         }
-        Background.run("detect devices", () -> ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount(), gpus -> {
+        Background.run("detect devices", () -> EngineInfo.pytorch().gpus(), gpus -> {
             if (gpus > 0) {
                 devices.setAll("auto", "cpu", "gpu");
                 deviceReport.set("DJL: " + gpus + " GPU(s) and the CPU");
