@@ -8,6 +8,7 @@ import org.mmtune.experiment.Ablation;
 import org.mmtune.experiment.ConfigException;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
+import org.mmtune.experiment.runs.RunFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,7 +63,7 @@ public final class AblationCommand implements Callable<Integer>, NeedsNativeGuar
                 base.dataset, minutes);
         Ablation.write(dir, rows, title);
         System.out.println(Ablation.markdown(rows, title));
-        System.out.println("table written to " + dir.resolve("ablation.md") + " and " + dir.resolve("ablation.csv"));
+        System.out.println("table written to " + dir.resolve(RunFiles.ABLATION_MD) + " and " + dir.resolve(RunFiles.ABLATION_CSV));
         return 0;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.train.Stage;
 import org.mmtune.util.AtomicFiles;
@@ -44,7 +45,7 @@ public final class Ablation {
         proxy.proxy.enabled = true;
         proxy.mm.enabled = false;
         out.add(proxy);
-        Path proxyParams = Checkpoints.paramsFile(runsDir.resolve("proxy").resolve("checkpoints"), Stage.PROXY);
+        Path proxyParams = Checkpoints.paramsFile(RunFiles.checkpoints(runsDir.resolve("proxy")), Stage.PROXY);
         ExperimentConfig pmm = ExperimentConfigs.copy(base);
         pmm.arm = "proxy-mm";
         pmm.name = base.name + "-proxy-mm";
@@ -78,7 +79,7 @@ public final class Ablation {
             Path dir = runsDir.resolve(arm.arm);
             String state = state(dir);
             if (!"finished".equals(state)) {
-                boolean resume = Files.exists(dir.resolve("config.json"));
+                boolean resume = Files.exists(RunFiles.config(dir));
                 long t0 = System.nanoTime();
                 RunOutcome out = runner.run(arm.arm, arm, dir, resume);
                 if (!out.finished()) {
@@ -93,7 +94,7 @@ public final class Ablation {
 
     private static String state(Path dir) {
         try {
-            JsonNode n = new ObjectMapper().readTree(dir.resolve("status.json").toFile());
+            JsonNode n = new ObjectMapper().readTree(RunFiles.status(dir).toFile());
             return n.path("state").asText();
         } catch (IOException e) {
             return "";
@@ -104,15 +105,15 @@ public final class Ablation {
         ObjectMapper m = new ObjectMapper();
         double miou = Double.NaN;
         double acc = Double.NaN;
-        if (Files.isRegularFile(dir.resolve("results.json"))) {
-            JsonNode r = m.readTree(dir.resolve("results.json").toFile());
+        if (Files.isRegularFile(RunFiles.results(dir))) {
+            JsonNode r = m.readTree(RunFiles.results(dir).toFile());
             miou = r.path("mIoU").asDouble(Double.NaN);
             acc = r.path("pixelAccuracy").asDouble(Double.NaN);
         }
         double minutes = Double.NaN;
         String st = "";
-        if (Files.isRegularFile(dir.resolve("status.json"))) {
-            JsonNode s = m.readTree(dir.resolve("status.json").toFile());
+        if (Files.isRegularFile(RunFiles.status(dir))) {
+            JsonNode s = m.readTree(RunFiles.status(dir).toFile());
             st = s.path("state").asText();
             minutes = (s.path("updatedAt").asDouble() - s.path("startedAt").asDouble()) / 60.0;
         }
@@ -149,7 +150,7 @@ public final class Ablation {
     }
 
     public static void write(Path runsDir, List<Row> rows, String title) throws IOException {
-        AtomicFiles.writeString(runsDir.resolve("ablation.md"), markdown(rows, title));
-        AtomicFiles.writeString(runsDir.resolve("ablation.csv"), csv(rows));
+        AtomicFiles.writeString(runsDir.resolve(RunFiles.ABLATION_MD), markdown(rows, title));
+        AtomicFiles.writeString(runsDir.resolve(RunFiles.ABLATION_CSV), csv(rows));
     }
 }

@@ -24,6 +24,7 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.DirectoryChooser;
 import org.controlsfx.control.StatusBar;
 import org.mmtune.data.SampleData;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.ui.common.Perf;
 import org.mmtune.ui.common.StallMonitor;
 import org.mmtune.util.UserMessages;
@@ -242,8 +243,8 @@ public final class Workbench extends BorderPane {
             return;
         }
         Path p = dir.toPath();
-        if (!Files.exists(p.resolve("config.json")) && !Files.exists(p.resolve("status.json"))) {
-            ctx.report(p + ": not a run folder (no config.json or status.json)");
+        if (!Files.exists(RunFiles.config(p)) && !Files.exists(RunFiles.status(p))) {
+            ctx.report(p + ": not a run folder (no " + RunFiles.CONFIG + " or " + RunFiles.STATUS + ")");
             return;
         }
         ctx.runDirProperty().set(p);

@@ -30,6 +30,7 @@ import javafx.stage.FileChooser;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.experiment.CheckpointEmbedder;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
 import org.mmtune.mix.Patch;
@@ -326,8 +327,8 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         fc.setTitle("Load a checkpoint for the embeddings");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("mmtune checkpoints", "*.params"));
         Path run = ctx.runDirProperty().get();
-        if (run != null && java.nio.file.Files.isDirectory(run.resolve("checkpoints"))) {
-            fc.setInitialDirectory(run.resolve("checkpoints").toFile());
+        if (run != null && java.nio.file.Files.isDirectory(RunFiles.checkpoints(run))) {
+            fc.setInitialDirectory(RunFiles.checkpoints(run).toFile());
         }
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {

@@ -63,6 +63,7 @@ import org.mmtune.data.ClassInfo;
 import org.mmtune.data.Sample;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.experiment.runs.LabelPng;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunResults;
 import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.SnapshotAware;
@@ -616,7 +617,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
 
     private VBox metricsPane() {
         classTable.setId("results-class-table");
-        classTable.setPlaceholder(new Label("No results.json in the compared runs yet"));
+        classTable.setPlaceholder(new Label("No " + RunFiles.RESULTS + " in the compared runs yet"));
         classTable.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         heatmapRun.setId("results-heatmap-run");
         heatmapRun.valueProperty().addListener((o, a, b) -> showHeatmap());

@@ -26,6 +26,7 @@ import org.mmtune.data.SegmentationDataset;
 import org.mmtune.experiment.runs.LabelPng;
 import org.mmtune.experiment.runs.MaskStats;
 import org.mmtune.experiment.runs.RunCatalog;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunFolderException;
 import org.mmtune.experiment.runs.RunResults;
 import org.mmtune.experiment.runs.RunSummary;
@@ -290,7 +291,7 @@ public final class ResultsViewModel {
 
     /** {@code <run>/predictions/<id>.png}, the id made file-name safe as the pipeline does. */
     static Path predictionFile(Path runDir, ImagePair pair) {
-        Path dir = runDir.resolve("predictions");
+        Path dir = RunFiles.predictions(runDir);
         Path plain = dir.resolve(pair.id() + ".png");
         if (Files.isRegularFile(plain)) {
             return plain;
@@ -361,7 +362,7 @@ public final class ResultsViewModel {
         for (RunSummary r : compared) {
             List<ImagePair> missing = images.stream().filter(p -> !Files.isRegularFile(predictionFile(r.dir(), p)))
                     .toList();
-            if (!missing.isEmpty() && Files.isDirectory(r.dir().resolve("checkpoints"))) {
+            if (!missing.isEmpty() && Files.isDirectory(RunFiles.checkpoints(r.dir()))) {
                 out.put(r, missing);
             }
         }
@@ -388,7 +389,7 @@ public final class ResultsViewModel {
                 List<String> args = new ArrayList<>(List.of("predict", "--run", dir.toString()));
                 e.getValue().forEach(p -> args.add(p.image().toAbsolutePath().toString()));
                 args.add("--out");
-                args.add(dir.resolve("predictions").toString());
+                args.add(RunFiles.predictions(dir).toString());
                 org.mmtune.experiment.runs.TrainProcess child =
                         org.mmtune.experiment.runs.TrainProcess.startCli(args, dir);
                 try {

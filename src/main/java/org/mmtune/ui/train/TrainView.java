@@ -37,6 +37,7 @@ import javafx.stage.Window;
 import org.controlsfx.control.TaskProgressView;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.experiment.runs.RunCatalog;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.CloseGuard;
 import org.mmtune.ui.SnapshotAware;
@@ -298,7 +299,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
             return;
         }
         if (!RunSummary.isRunFolder(d.toPath())) {
-            ctx.report(d + ": not a run folder (no status.json, config.json or metrics.jsonl)");
+            ctx.report(d + ": not a run folder (no " + RunFiles.STATUS + ", " + RunFiles.CONFIG + " or " + RunFiles.METRICS + ")");
             return;
         }
         vm.follow(d.toPath());
@@ -345,7 +346,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 log.scrollTo(vm.logLines().size() - 1);
             }
         });
-        TitledPane logPane = new TitledPane("Log (run.log)", log);
+        TitledPane logPane = new TitledPane("Log (" + RunFiles.LOG + ")", log);
         logPane.setCollapsible(false);
         logPane.setMaxHeight(Double.MAX_VALUE);
         embeddingView.setId("train-embeddings");
@@ -378,7 +379,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
     private Optional<Path> newestRun() {
         try {
             List<Path> dirs = RunCatalog.list(vm.runsDirProperty().get()).stream().map(RunSummary::dir).toList();
-            return dirs.stream().filter(d -> Files.isDirectory(d.resolve("embeddings"))).findFirst()
+            return dirs.stream().filter(d -> Files.isDirectory(RunFiles.embeddings(d))).findFirst()
                     .or(() -> dirs.stream().findFirst());
         } catch (IOException e) {
             LOG.debug("runs folder", e);

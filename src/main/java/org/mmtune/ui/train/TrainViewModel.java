@@ -31,6 +31,7 @@ import org.mmtune.experiment.EngineInfo;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.runs.EmbeddingSnapshot;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunFolderException;
 import org.mmtune.experiment.runs.RunFollower;
 import org.mmtune.experiment.runs.RunState;
@@ -407,7 +408,7 @@ public final class TrainViewModel {
         }
         Path dir = monitor.runDir();
         String state = u.status().map(s -> describe(s)).orElse(u.problems().stream()
-                .anyMatch(p -> p.startsWith(RunStatus.FILE + ":")) ? "state unknown" : "waiting for status.json");
+                .anyMatch(p -> p.startsWith(RunFiles.STATUS + ":")) ? "state unknown" : "waiting for " + RunFiles.STATUS);
         followedState.set(dir.getFileName() + ": " + state + (u.skippedLines() > 0 ? " (" + u.skippedLines()
                 + " unreadable metrics lines skipped)" : "")
                 + (u.problems().isEmpty() ? "" : " · " + String.join("; ", u.problems())));
