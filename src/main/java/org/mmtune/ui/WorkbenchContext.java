@@ -14,9 +14,9 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.stage.Window;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.ui.bench.StallMonitor;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
-import org.mmtune.ui.common.StallMonitor;
 import org.mmtune.util.UserMessages;
 
 /**

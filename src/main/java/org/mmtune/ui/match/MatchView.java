@@ -34,7 +34,6 @@ import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
 import org.mmtune.mix.Patch;
-import org.mmtune.ui.Benchable;
 import org.mmtune.ui.SnapshotAware;
 import org.mmtune.ui.WorkbenchContext;
 import org.mmtune.ui.common.ClassColors;
@@ -47,7 +46,7 @@ import org.mmtune.util.UserMessages;
  * The Match view: the Mix view's batch as a match graph on a canvas, strategy and margin controls with a
  * live violation count, graph statistics, the clicked node's triplet, and export as JSON or PNG.
  */
-public final class MatchView extends BorderPane implements SnapshotAware, Benchable {
+public final class MatchView extends BorderPane implements SnapshotAware {
 
     private final WorkbenchContext ctx;
     private final MatchViewModel vm;
@@ -433,10 +432,5 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
             prepareSnapshot();
         }
         return vm.resultProperty().get() != null;
-    }
-
-    @Override
-    public List<String> bench(org.mmtune.ui.AutoDriver d) throws Exception {
-        return MatchBench.run(d, this);
     }
 }

@@ -22,7 +22,7 @@ import org.mmtune.experiment.runs.MetricPoint;
  * iteration axis), the share of violated triplets during M&M tuning, and validation mIoU per epoch.
  * Mutated on the FX thread only.
  */
-final class RunCharts {
+public final class RunCharts {
 
     static final Map<String, Color> STAGE_COLORS = Map.of(
             "proxy", new Color(0x1f77b4), "mm", new Color(0xd62728),
@@ -90,7 +90,7 @@ final class RunCharts {
     }
 
     /** Number of loss points shown (all stages). */
-    int lossPoints() {
+    public int lossPoints() {
         return points;
     }
 

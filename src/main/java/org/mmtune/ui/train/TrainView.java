@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * embedding view and log tail. Follows runs started here, opened with File ▸ Open run, or chosen with
  * "Follow run folder…".
  */
-public final class TrainView extends BorderPane implements SnapshotAware, CloseGuard, org.mmtune.ui.Benchable {
+public final class TrainView extends BorderPane implements SnapshotAware, CloseGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainView.class);
 
@@ -426,11 +426,5 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         Image load(Path runDir, org.mmtune.experiment.runs.EmbeddingSnapshot.PatchRef ref) {
             return PatchCrops.crop(ctx.dataset(), runDir, ref);
         }
-    }
-
-    /** {@code gui --bench}: follows a run folder being written by another thread (see {@link TrainFollowBench}). */
-    @Override
-    public List<String> bench(org.mmtune.ui.AutoDriver d) throws Exception {
-        return TrainFollowBench.run(d, this);
     }
 }

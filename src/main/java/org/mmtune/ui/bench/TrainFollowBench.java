@@ -1,4 +1,4 @@
-package org.mmtune.ui.train;
+package org.mmtune.ui.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.mmtune.experiment.runs.RunFiles;
-import org.mmtune.ui.AutoDriver;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.ui.train.RunCharts;
+import org.mmtune.ui.train.TrainView;
 
 /**
  * {@code gui --bench} part of the Train view: the view follows a run folder that another "process" (a
