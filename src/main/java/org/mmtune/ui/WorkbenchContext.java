@@ -140,8 +140,8 @@ public final class WorkbenchContext {
         }
     }
 
-    /** For tests and the snapshot mode: sets an already loaded dataset. */
-    public void setDataset(SegmentationDataset ds, Path folder) {
+    /** Sets an already loaded dataset (tests reach it through their {@code TestContexts} helper). */
+    void setDataset(SegmentationDataset ds, Path folder) {
         datasetPath.set(folder);
         dataset.set(ds);
     }

@@ -146,11 +146,6 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         return vm;
     }
 
-    /** The runs table (tests select rows in it). */
-    public TableView<RunSummary> runsTableForTest() {
-        return runsTable;
-    }
-
     static Path defaultRunsDir() {
         String p = System.getProperty("mmtune.runsDir");
         return (p != null ? Path.of(p) : Path.of("runs")).toAbsolutePath().normalize();
