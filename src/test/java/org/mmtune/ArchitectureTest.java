@@ -1,13 +1,19 @@
 package org.mmtune;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The paper's stages never depend on JavaFX or on the UI; the UI sits on top of them. */
+/**
+ * The layers: the paper's stages (core) never depend on JavaFX, on the UI or on the command line; the UI
+ * sits on top of the core and reaches it through view models and core services, never through the command
+ * line, the trainer's or network's internals, or DJL; only the {@link Launcher} starts the command line; and
+ * no two top-level packages depend on each other in a circle.
+ */
 class ArchitectureTest {
 
     private static final String[] CORE = {
@@ -28,9 +34,33 @@ class ArchitectureTest {
     }
 
     @Test
-    void corePackagesNeverUseTheUi() {
+    void corePackagesNeverUseTheUiOrTheCommandLine() {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("org.mmtune.ui..", "org.mmtune.cli..")
+                .because("the command line and the workbench both call the same core code")
                 .check(classes);
+    }
+
+    @Test
+    void theUiUsesNeitherTheCommandLineNorTheTrainerNorTheNetworkNorDjl() {
+        noClasses().that().resideInAPackage("org.mmtune.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.mmtune.cli..", "org.mmtune.train..", "org.mmtune.nn..", "ai.djl..")
+                .because("views talk to the core through view models and core services (experiment, eval, ...)")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheLauncherStartsTheCommandLine() {
+        noClasses().that().resideOutsideOfPackage("org.mmtune.cli..")
+                .and().doNotHaveFullyQualifiedName(Launcher.class.getName())
+                .should().dependOnClassesThat().resideInAPackage("org.mmtune.cli..")
+                .because("the command line is the outermost layer")
+                .check(classes);
+    }
+
+    @Test
+    void topLevelPackagesAreFreeOfCycles() {
+        slices().matching("org.mmtune.(*)..").should().beFreeOfCycles().check(classes);
     }
 }
