@@ -1,6 +1,7 @@
 package org.mmtune;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -56,6 +57,23 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName(Launcher.class.getName())
                 .should().dependOnClassesThat().resideInAPackage("org.mmtune.cli..")
                 .because("the command line is the outermost layer")
+                .check(classes);
+    }
+
+    @Test
+    void viewsNeverUseTheHarness() {
+        noClasses().that().resideInAnyPackage("org.mmtune.ui.common..", "org.mmtune.ui.dataset..", "org.mmtune.ui.mix..",
+                        "org.mmtune.ui.match..", "org.mmtune.ui.train..", "org.mmtune.ui.results..")
+                .should().dependOnClassesThat().resideInAPackage("org.mmtune.ui.bench..")
+                .because("benchmarks and automation sit on top of the views (org.mmtune.ui.bench), not among them")
+                .check(classes);
+    }
+
+    @Test
+    void mainCodeHasNoTestHooks() {
+        noMethods().that().areDeclaredInClassesThat().resideInAPackage("org.mmtune..")
+                .should().haveNameMatching(".*(ForTest|ForTests|ForTesting)")
+                .because("tests reach nodes by their ids and package-private state through test-side helpers")
                 .check(classes);
     }
 

@@ -31,7 +31,6 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
 
     private static final Logger LOG = LoggerFactory.getLogger(RunSummary.class);
 
-
     /** True if the folder looks like a run folder (has a status, config or metrics file). */
     public static boolean isRunFolder(Path dir) {
         return Files.isDirectory(dir) && (Files.isRegularFile(RunFiles.status(dir))
