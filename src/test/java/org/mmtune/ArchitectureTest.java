@@ -1,13 +1,20 @@
 package org.mmtune;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The paper's stages never depend on JavaFX or on the UI; the UI sits on top of them. */
+/**
+ * The layers: the paper's stages (core) never depend on JavaFX, on the UI or on the command line; the UI
+ * sits on top of the core and reaches it through view models and core services, never through the command
+ * line, the trainer's or network's internals, or DJL; only the {@link Launcher} starts the command line; and
+ * no two top-level packages depend on each other in a circle.
+ */
 class ArchitectureTest {
 
     private static final String[] CORE = {
@@ -28,9 +35,50 @@ class ArchitectureTest {
     }
 
     @Test
-    void corePackagesNeverUseTheUi() {
+    void corePackagesNeverUseTheUiOrTheCommandLine() {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("org.mmtune.ui..", "org.mmtune.cli..")
+                .because("the command line and the workbench both call the same core code")
                 .check(classes);
+    }
+
+    @Test
+    void theUiUsesNeitherTheCommandLineNorTheTrainerNorTheNetworkNorDjl() {
+        noClasses().that().resideInAPackage("org.mmtune.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.mmtune.cli..", "org.mmtune.train..", "org.mmtune.nn..", "ai.djl..")
+                .because("views talk to the core through view models and core services (experiment, eval, ...)")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheLauncherStartsTheCommandLine() {
+        noClasses().that().resideOutsideOfPackage("org.mmtune.cli..")
+                .and().doNotHaveFullyQualifiedName(Launcher.class.getName())
+                .should().dependOnClassesThat().resideInAPackage("org.mmtune.cli..")
+                .because("the command line is the outermost layer")
+                .check(classes);
+    }
+
+    @Test
+    void viewsNeverUseTheHarness() {
+        noClasses().that().resideInAnyPackage("org.mmtune.ui.common..", "org.mmtune.ui.dataset..", "org.mmtune.ui.mix..",
+                        "org.mmtune.ui.match..", "org.mmtune.ui.train..", "org.mmtune.ui.results..")
+                .should().dependOnClassesThat().resideInAPackage("org.mmtune.ui.bench..")
+                .because("benchmarks and automation sit on top of the views (org.mmtune.ui.bench), not among them")
+                .check(classes);
+    }
+
+    @Test
+    void mainCodeHasNoTestHooks() {
+        noMethods().that().areDeclaredInClassesThat().resideInAPackage("org.mmtune..")
+                .should().haveNameMatching(".*(ForTest|ForTests|ForTesting)")
+                .because("tests reach nodes by their ids and package-private state through test-side helpers")
+                .check(classes);
+    }
+
+    @Test
+    void topLevelPackagesAreFreeOfCycles() {
+        slices().matching("org.mmtune.(*)..").should().beFreeOfCycles().check(classes);
     }
 }

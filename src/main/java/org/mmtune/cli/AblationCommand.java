@@ -8,6 +8,7 @@ import org.mmtune.experiment.Ablation;
 import org.mmtune.experiment.ConfigException;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
+import org.mmtune.experiment.runs.RunFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,8 +100,8 @@ public final class AblationCommand implements Callable<Integer>, NeedsNativeGuar
                 base.dataset, minutes);
         Ablation.write(dir, result.rows(), title, base);
         System.out.println(Ablation.markdown(result.rows(), title, base));
-        System.out.println("written: " + dir.resolve("ablation.json") + ", " + dir.resolve("ablation.md") + ", "
-                + dir.resolve("ablation.csv"));
+        System.out.println("written: " + dir.resolve(RunFiles.ABLATION_JSON) + ", " + dir.resolve(RunFiles.ABLATION_MD) + ", "
+                + dir.resolve(RunFiles.ABLATION_CSV));
         if (result.stopped() != null) {
             System.out.println("stopped: " + result.stopped() + " (run the same command again to resume)");
             return 1;

@@ -2,6 +2,7 @@ package org.mmtune.cli;
 
 import java.util.OptionalInt;
 import java.util.function.Supplier;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

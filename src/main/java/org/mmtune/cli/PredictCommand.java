@@ -14,6 +14,7 @@ import org.mmtune.eval.PredictionImages;
 import org.mmtune.experiment.DatasetPaths;
 import org.mmtune.experiment.DatasetSources;
 import org.mmtune.experiment.ExperimentRunner;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.train.Devices;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ public final class PredictCommand implements Callable<Integer>, NeedsNativeGuard
                 String id = Evaluator.safe(stem(img));
                 PredictionImages.writePalette(out.resolve(id + ".png"), pred, rgb.width(), rgb.height(), classes);
                 if (overlay) {
-                    PredictionImages.writeOverlay(out.resolve("overlays").resolve(id + ".png"), c, pred, rgb.width(),
+                    PredictionImages.writeOverlay(out.resolve(RunFiles.OVERLAYS).resolve(id + ".png"), c, pred, rgb.width(),
                             rgb.height(), classes, 0.5);
                 }
                 progress.update("predict", i, images.size(), "");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.mmtune.experiment.ConfigException;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.train.Stage;
 
@@ -17,11 +18,11 @@ record RunInfo(Path dir, ExperimentConfig config, Path params) {
         }
         ExperimentConfig cfg;
         try {
-            cfg = ExperimentConfigs.read(dir.resolve("config.json"));
+            cfg = ExperimentConfigs.read(RunFiles.config(dir));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Path params = Checkpoints.paramsFile(dir.resolve("checkpoints"), Stage.FINETUNE);
+        Path params = Checkpoints.paramsFile(RunFiles.checkpoints(dir), Stage.FINETUNE);
         if (!Files.isRegularFile(params)) {
             throw new IllegalArgumentException(dir + ": no fine-tuned checkpoint (checkpoints/finetune.params)");
         }

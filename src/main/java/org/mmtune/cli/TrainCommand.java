@@ -16,6 +16,7 @@ import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.ExperimentRunner;
 import org.mmtune.experiment.MixMatchSource;
 import org.mmtune.experiment.RunOutcome;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.train.CancellationToken;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -67,7 +68,7 @@ public final class TrainCommand implements Callable<Integer>, NeedsNativeGuard {
         }
         try {
             if (resume && source == null) {
-                cfg = ExperimentConfigs.read(runDir.resolve("config.json"));
+                cfg = ExperimentConfigs.read(RunFiles.config(runDir));
             } else if (source.config != null) {
                 cfg = ExperimentConfigs.read(source.config);
             } else {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.train.Stage;
 import org.mmtune.util.AtomicFiles;
@@ -168,9 +169,9 @@ public final class Ablation {
             for (ExperimentConfig arm : arms(base, runsDir, seed, withRandomMm)) {
                 Path dir = runDir(runsDir, seed, arm.arm);
                 String where = "s" + seed + "/" + arm.arm;
-                boolean exists = Files.exists(dir.resolve("config.json"));
+                boolean exists = Files.exists(RunFiles.config(dir));
                 if (exists) {
-                    String diff = configDifference(dir.resolve("config.json"), arm);
+                    String diff = configDifference(RunFiles.config(dir), arm);
                     if (diff != null) {
                         return new Result(rows, where + ": its config.json differs from this ablation's (" + diff
                                 + "); use another --runs-dir or delete " + dir);
@@ -238,7 +239,7 @@ public final class Ablation {
 
     private static String state(Path dir) {
         try {
-            JsonNode n = JSON.readTree(dir.resolve("status.json").toFile());
+            JsonNode n = JSON.readTree(RunFiles.status(dir).toFile());
             return n.path("state").asText();
         } catch (IOException e) {
             return "";
@@ -250,8 +251,8 @@ public final class Ablation {
         double miou = Double.NaN;
         double acc = Double.NaN;
         Map<String, Map<String, Double>> probes = new TreeMap<>();
-        if (Files.isRegularFile(dir.resolve("results.json"))) {
-            JsonNode r = JSON.readTree(dir.resolve("results.json").toFile());
+        if (Files.isRegularFile(RunFiles.results(dir))) {
+            JsonNode r = JSON.readTree(RunFiles.results(dir).toFile());
             miou = r.path("mIoU").asDouble(Double.NaN);
             acc = r.path("pixelAccuracy").asDouble(Double.NaN);
             JsonNode p = r.path("probes");
@@ -275,8 +276,8 @@ public final class Ablation {
         }
         double minutes = Double.NaN;
         String st = "";
-        if (Files.isRegularFile(dir.resolve("status.json"))) {
-            JsonNode s = JSON.readTree(dir.resolve("status.json").toFile());
+        if (Files.isRegularFile(RunFiles.status(dir))) {
+            JsonNode s = JSON.readTree(RunFiles.status(dir).toFile());
             st = s.path("state").asText();
             minutes = (s.path("updatedAt").asDouble() - s.path("startedAt").asDouble()) / 60.0;
         }
@@ -644,8 +645,8 @@ public final class Ablation {
 
     /** Writes {@code ablation.json}, {@code ablation.md} and {@code ablation.csv} into {@code runsDir}, each atomically. */
     public static void write(Path runsDir, List<Row> rows, String title, ExperimentConfig base) throws IOException {
-        AtomicFiles.writeString(runsDir.resolve("ablation.json"), json(rows, base));
-        AtomicFiles.writeString(runsDir.resolve("ablation.md"), markdown(rows, title, base));
-        AtomicFiles.writeString(runsDir.resolve("ablation.csv"), csv(rows));
+        AtomicFiles.writeString(runsDir.resolve(RunFiles.ABLATION_JSON), json(rows, base));
+        AtomicFiles.writeString(runsDir.resolve(RunFiles.ABLATION_MD), markdown(rows, title, base));
+        AtomicFiles.writeString(runsDir.resolve(RunFiles.ABLATION_CSV), csv(rows));
     }
 }

@@ -17,6 +17,7 @@ import org.mmtune.data.SegmentationDataset;
 import org.mmtune.eval.EvalResult;
 import org.mmtune.eval.Evaluator;
 import org.mmtune.eval.Segmenter;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.nn.BackboneType;
 import org.mmtune.nn.MmtuneNet;
 import org.mmtune.nn.NetSpec;
@@ -311,8 +312,8 @@ public final class ExperimentRunner {
         }
         List<ImagePair> evalPairs = pairs;
         Path params = Checkpoints.paramsFile(run.checkpoints(), Stage.FINETUNE);
-        Path preds = cfg.eval.savePredictions ? run.dir().resolve("predictions") : null;
-        Path overlays = cfg.eval.saveOverlays ? run.dir().resolve("overlays") : null;
+        Path preds = cfg.eval.savePredictions ? RunFiles.predictions(run.dir()) : null;
+        Path overlays = cfg.eval.saveOverlays ? RunFiles.overlays(run.dir()) : null;
         return evaluateCheckpoint(params, ds, evalPairs, datasets, device, split, preds, overlays, listeners, cancel);
     }
 

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.mmtune.eval.EvalResult;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.train.EmbeddingSnapshot;
 import org.mmtune.train.IterationMetrics;
@@ -49,7 +50,6 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
-    public static final String LOCK = "run.lock";
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -68,11 +68,11 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         this.lockChannel = ch;
         this.lock = lock;
         this.startedAt = startedAt;
-        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.createDirectories(RunFiles.checkpoints(dir));
         // one write per line, no buffer: a failed append never leaves text queued to be written later
-        this.metrics = FileChannel.open(dir.resolve("metrics.jsonl"), StandardOpenOption.CREATE,
+        this.metrics = FileChannel.open(RunFiles.metrics(dir), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        this.log = Files.newBufferedWriter(dir.resolve("run.log"), StandardCharsets.UTF_8,
+        this.log = Files.newBufferedWriter(RunFiles.log(dir), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
@@ -90,18 +90,18 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         } catch (java.nio.file.FileSystemException e) {
             throw new IOException(dir + ": cannot create the run folder (" + plain(e) + ")", e);
         }
-        if (!resume && Files.exists(dir.resolve("config.json"))) {
+        if (!resume && Files.exists(RunFiles.config(dir))) {
             throw new IOException(dir + ": already holds a run (use --resume to continue it, or another --run-dir)");
         }
-        if (resume && !Files.exists(dir.resolve("config.json"))) {
-            throw new IOException(dir + ": no run to resume (config.json missing)");
+        if (resume && !Files.exists(RunFiles.config(dir))) {
+            throw new IOException(dir + ": no run to resume (" + RunFiles.CONFIG + " missing)");
         }
         FileChannel ch;
         try {
-            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            ch = FileChannel.open(RunFiles.lock(dir), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
         } catch (java.nio.file.FileSystemException e) {
-            throw new IOException(dir.resolve(LOCK) + ": cannot write in the run folder (" + plain(e) + ")", e);
+            throw new IOException(RunFiles.lock(dir) + ": cannot write in the run folder (" + plain(e) + ")", e);
         }
         FileLock lock;
         try {
@@ -111,14 +111,14 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         }
         if (lock == null) {
             ch.close();
-            throw new IOException(dir + ": in use by another process (lock " + LOCK + " is held)");
+            throw new IOException(dir + ": in use by another process (lock " + RunFiles.LOCK + " is held)");
         }
         ch.truncate(0);
         ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
         double started = System.currentTimeMillis() / 1000.0;
         if (resume) {
             try {
-                var n = JSON.readTree(dir.resolve("status.json").toFile());
+                var n = JSON.readTree(RunFiles.status(dir).toFile());
                 if (n != null && n.has("startedAt") && n.get("startedAt").isNumber()) {
                     started = n.get("startedAt").asDouble();
                 }
@@ -149,14 +149,15 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
      */
     static String repairAfterStop(Path dir) {
         int temps = 0;
-        for (String sub : new String[] {"", "checkpoints", "embeddings", "predictions", "overlays"}) {
-            temps += AtomicFiles.removeStaleTemps(sub.isEmpty() ? dir : dir.resolve(sub));
+        temps += AtomicFiles.removeStaleTemps(dir);
+        for (String sub : RunFiles.FOLDERS) {
+            temps += AtomicFiles.removeStaleTemps(dir.resolve(sub));
         }
         int dropped = 0;
-        Path file = dir.resolve("metrics.jsonl");
+        Path file = RunFiles.metrics(dir);
         try {
             if (Files.isRegularFile(file)) {
-                dropped = trimMetrics(file, dir.resolve("checkpoints"));
+                dropped = trimMetrics(file, RunFiles.checkpoints(dir));
             }
         } catch (IOException e) {
             LOG.warn("{}: cannot tidy metrics before resuming ({})", dir, e.getMessage());
@@ -218,11 +219,11 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     }
 
     public Path checkpoints() {
-        return dir.resolve("checkpoints");
+        return RunFiles.checkpoints(dir);
     }
 
     public Path configFile() {
-        return dir.resolve("config.json");
+        return RunFiles.config(dir);
     }
 
     public void writeConfig(ExperimentConfig cfg) throws IOException {
@@ -248,7 +249,7 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         n.put("startedAt", startedAt);
         n.put("updatedAt", System.currentTimeMillis() / 1000.0);
         try {
-            AtomicFiles.writeString(dir.resolve("status.json"), PRETTY.writeValueAsString(n));
+            AtomicFiles.writeString(RunFiles.status(dir), PRETTY.writeValueAsString(n));
         } catch (IOException e) {
             LOG.warn(e.getMessage());
             LOG.debug("status", e);
@@ -265,7 +266,7 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
         } catch (IOException e) {
             if (!logBroken) {
                 logBroken = true;
-                LOG.warn(AtomicFiles.describe(dir.resolve("run.log"), e));
+                LOG.warn(AtomicFiles.describe(RunFiles.log(dir), e));
             } else {
                 LOG.debug("{}: cannot write run.log", dir, e);
             }
@@ -273,7 +274,7 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     }
 
     public void writeResults(EvalResult r) throws IOException {
-        AtomicFiles.writeString(dir.resolve("results.json"), PRETTY.writeValueAsString(r));
+        AtomicFiles.writeString(RunFiles.results(dir), PRETTY.writeValueAsString(r));
     }
 
     @Override
@@ -311,7 +312,7 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
             }
         } catch (IOException e) {
             // a full disk or a folder that turned read-only: stop the stage rather than train on unrecorded
-            throw new java.io.UncheckedIOException(AtomicFiles.describe(dir.resolve("metrics.jsonl"), e), e);
+            throw new java.io.UncheckedIOException(AtomicFiles.describe(RunFiles.metrics(dir), e), e);
         }
         Double miou = m.extras().get("valMIoU");
         if (m.iteration() % 25 == 0 || m.iteration() == m.totalIterations() || miou != null) {
@@ -358,7 +359,7 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
             o.put("label", p.label());
         }
         try {
-            AtomicFiles.writeString(dir.resolve("embeddings").resolve(String.format("mm-%06d.json", s.iteration())),
+            AtomicFiles.writeString(RunFiles.embeddings(dir).resolve(RunFiles.embeddingSnapshot(s.iteration())),
                     JSON.writeValueAsString(n));
         } catch (IOException e) {
             LOG.warn("{}: cannot write embeddings ({})", dir, e.getMessage());

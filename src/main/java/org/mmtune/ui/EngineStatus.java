@@ -1,8 +1,8 @@
 package org.mmtune.ui;
 
-import ai.djl.engine.Engine;
-import org.mmtune.cli.UserMessages;
+import org.mmtune.experiment.EngineInfo;
 import org.mmtune.ui.common.Background;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +28,9 @@ final class EngineStatus {
         long t0 = System.nanoTime();
         Thread t = new Thread(() -> {
             try {
-                Engine engine = Engine.getEngine("PyTorch");
-                String version = engine.getVersion();
-                int gpus = engine.getGpuCount();
+                EngineInfo engine = EngineInfo.pytorch();
+                String version = engine.version();
+                int gpus = engine.gpus();
                 String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU";
                 // time since the window opened (another view may have started the load first)
                 double s = (System.nanoTime() - t0) / 1e9;

@@ -9,7 +9,8 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.mmtune.data.SampleData;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.ui.bench.AutoDriver;
+import org.mmtune.ui.bench.StallMonitor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public class MmtuneApp extends Application {
             ctx.runDirProperty().set(run.toAbsolutePath().normalize());
         }
         if (automatic) {
-            new AutoDriver(ctx, wb, stage, mode, WorkbenchLauncher.snapshotDir, code -> {
+            new AutoDriver(ctx, wb, stage, mode, WorkbenchLauncher.snapshotDir, WorkbenchLauncher::addReport, code -> {
                 exitCode = code;
                 Platform.exit();
             }).start();

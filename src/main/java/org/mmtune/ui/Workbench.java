@@ -24,8 +24,10 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.DirectoryChooser;
 import org.controlsfx.control.StatusBar;
 import org.mmtune.data.SampleData;
+import org.mmtune.experiment.runs.RunFiles;
+import org.mmtune.ui.bench.StallMonitor;
 import org.mmtune.ui.common.Perf;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,7 @@ public final class Workbench extends BorderPane {
             } catch (RuntimeException e) {
                 LOG.warn("view {} could not be built: {}", spec.name(), e.toString());
                 LOG.debug("view build failed", e);
-                view = new Label(spec.name() + " view could not be built: " + org.mmtune.cli.UserMessages.describe(e));
+                view = new Label(spec.name() + " view could not be built: " + UserMessages.describe(e));
             }
             views.add(view);
             Tab tab = new Tab(spec.name(), view);
@@ -241,8 +243,8 @@ public final class Workbench extends BorderPane {
             return;
         }
         Path p = dir.toPath();
-        if (!Files.exists(p.resolve("config.json")) && !Files.exists(p.resolve("status.json"))) {
-            ctx.report(p + ": not a run folder (no config.json or status.json)");
+        if (!Files.exists(RunFiles.config(p)) && !Files.exists(RunFiles.status(p))) {
+            ctx.report(p + ": not a run folder (no " + RunFiles.CONFIG + " or " + RunFiles.STATUS + ")");
             return;
         }
         ctx.runDirProperty().set(p);

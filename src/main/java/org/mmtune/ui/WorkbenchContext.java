@@ -13,11 +13,11 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.stage.Window;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.ui.bench.StallMonitor;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.util.UserMessages;
 
 /**
  * What the views of one workbench window share: the open dataset, the open run folder, the status line
@@ -140,8 +140,8 @@ public final class WorkbenchContext {
         }
     }
 
-    /** For tests and the snapshot mode: sets an already loaded dataset. */
-    public void setDataset(SegmentationDataset ds, Path folder) {
+    /** Sets an already loaded dataset (tests reach it through their {@code TestContexts} helper). */
+    void setDataset(SegmentationDataset ds, Path folder) {
         datasetPath.set(folder);
         dataset.set(ds);
     }

@@ -8,8 +8,9 @@
  * {@link org.mmtune.ui.WorkbenchViews#all()}. It then gets a tab, a Ctrl+N shortcut and a snapshot
  * ({@code gui --snapshot-dir DIR} writes {@code name.png}). The snapshot waits until
  * {@link org.mmtune.ui.common.Background#busyProperty()} is zero; implement
- * {@link org.mmtune.ui.SnapshotAware} to prepare the view (e.g. open a run) or to wait for something else,
- * and {@link org.mmtune.ui.Benchable} to contribute figures to {@code gui --bench}.
+ * {@link org.mmtune.ui.SnapshotAware} to prepare the view (e.g. open a run) or to wait for something else.
+ * Figures for {@code gui --bench} come from a bench in {@code org.mmtune.ui.bench} (the harness, which sits on
+ * top of the views; views hold no benchmark or test code).
  *
  * <p>The context offers the open dataset ({@code datasetProperty()}), the run folder opened with
  * File ▸ Open Run ({@code runDirProperty()}), the status line ({@code report(String)}), the engine state,
@@ -19,5 +20,9 @@
  * results on it), {@code Debouncer}, {@code Images} (byte[] → WritableImage, PNG export),
  * {@code ClassColors}, {@code ClassBarChart} (JFreeChart bars in class colours), {@code ZoomPane},
  * {@code Thumbnails}, {@code Perf} (timings for the overlay and the benchmark).
+ *
+ * <p>Views reach the core through their view models and core services (e.g. {@code experiment}'s
+ * {@code CheckpointEmbedder}, {@code EngineInfo}, {@code runs.RunFiles}); they never use the command line,
+ * the trainer ({@code train}), the network ({@code nn}) or DJL directly (see ArchitectureTest).
  */
 package org.mmtune.ui;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmtune.cli.MmtuneCli;
 import org.mmtune.data.synth.SyntheticDataset;
+import org.mmtune.experiment.CheckpointEmbedder;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.ExperimentRunner;
@@ -32,7 +33,6 @@ import org.mmtune.pipeline.TinyData;
 import org.mmtune.train.CancellationToken;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.train.Stage;
-import org.mmtune.ui.match.CheckpointEmbedder;
 import picocli.CommandLine;
 
 /**

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmtune.cli.MmtuneCli;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.ExperimentRunner;
@@ -28,6 +27,7 @@ import org.mmtune.experiment.RunOutcome;
 import org.mmtune.pipeline.TinyData;
 import org.mmtune.train.CancellationToken;
 import org.mmtune.util.Failures;
+import org.mmtune.util.UserMessages;
 import picocli.CommandLine;
 
 /**

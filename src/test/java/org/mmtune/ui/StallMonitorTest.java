@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mmtune.data.SampleData;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.ui.bench.StallMonitor;
 import org.mmtune.ui.mix.MixView;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;

@@ -24,7 +24,7 @@ import java.util.OptionalDouble;
  */
 public record AblationSummary(Path dir, List<Arm> arms, List<Comparison> comparisons) {
 
-    public static final String FILE = "ablation.json";
+    public static final String FILE = RunFiles.ABLATION_JSON;
 
     /** One run of an arm: its seed, mIoU (NaN while unfinished), folder and the probes of its backbone. */
     public record SeedRun(long seed, double mIoU, Path dir, Map<String, Double> probes) {
@@ -145,7 +145,7 @@ public record AblationSummary(Path dir, List<Arm> arms, List<Comparison> compari
     static Map<String, Double> probes(Path runDir) {
         Map<String, Double> out = new LinkedHashMap<>();
         try {
-            JsonNode p = RunJson.MAPPER.readTree(Files.readString(runDir.resolve(RunResults.FILE))).get("probes");
+            JsonNode p = RunJson.MAPPER.readTree(Files.readString(RunFiles.results(runDir))).get("probes");
             if (p == null || !p.isObject()) {
                 return out;
             }

@@ -20,8 +20,7 @@ import java.util.stream.Stream;
  */
 public record EmbeddingSnapshot(int iteration, int[] labels, double[][] points, List<PatchRef> patches) {
 
-    public static final String DIR = "embeddings";
-    private static final Pattern NAME = Pattern.compile("mm-(\\d+)\\.json");
+    private static final Pattern NAME = RunFiles.EMBEDDING_SNAPSHOT;
 
     /**
      * Where a point's patch lies: {@code image} is the image id (or path) as written by the pipeline,
@@ -32,7 +31,7 @@ public record EmbeddingSnapshot(int iteration, int[] labels, double[][] points, 
 
     /** The snapshot files of a run, ordered by iteration. */
     public static List<Path> list(Path runDir) throws IOException {
-        Path dir = runDir.resolve(DIR);
+        Path dir = RunFiles.embeddings(runDir);
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

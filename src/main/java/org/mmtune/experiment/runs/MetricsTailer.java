@@ -16,13 +16,12 @@ public final class MetricsTailer {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsTailer.class);
 
-    public static final String FILE = "metrics.jsonl";
 
     private final LineTailer lines;
     private int skipped;
 
     public MetricsTailer(Path runDir) {
-        this.lines = new LineTailer(runDir.resolve(FILE));
+        this.lines = new LineTailer(RunFiles.metrics(runDir));
     }
 
     /** The metrics appended since the last poll. */

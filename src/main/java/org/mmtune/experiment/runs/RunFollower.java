@@ -47,7 +47,7 @@ public final class RunFollower {
     public RunFollower(Path runDir) {
         this.runDir = runDir;
         this.metrics = new MetricsTailer(runDir);
-        this.log = new LineTailer(runDir.resolve("run.log"), LOG_START_BYTES);
+        this.log = new LineTailer(RunFiles.log(runDir), LOG_START_BYTES);
     }
 
     public Path runDir() {
@@ -58,7 +58,7 @@ public final class RunFollower {
         List<String> problems = new ArrayList<>();
         Optional<RunStatus> status = RunStatus.read(runDir);
         if (status.isEmpty() && RunStatus.unreadable(runDir).isPresent()) {
-            problems.add(RunStatus.FILE + ": permission denied");
+            problems.add(RunFiles.STATUS + ": permission denied");
         }
         List<MetricPoint> points = List.of();
         boolean reset = false;
@@ -67,14 +67,14 @@ public final class RunFollower {
             reset = metrics.wasReset();
         } catch (IOException e) {
             LOG.debug("metrics of {}", runDir, e);
-            problems.add(MetricsTailer.FILE + ": " + IoProblems.describe(e));
+            problems.add(RunFiles.METRICS + ": " + IoProblems.describe(e));
         }
         List<String> lines = List.of();
         try {
             lines = log.poll();
         } catch (IOException e) {
             LOG.debug("log of {}", runDir, e);
-            problems.add("run.log: " + IoProblems.describe(e));
+            problems.add(RunFiles.LOG + ": " + IoProblems.describe(e));
         }
         Optional<Path> emb = Optional.empty();
         try {
@@ -89,7 +89,7 @@ public final class RunFollower {
             }
         } catch (IOException e) {
             LOG.debug("embeddings of {}", runDir, e);
-            problems.add(EmbeddingSnapshot.DIR + ": " + IoProblems.describe(e));
+            problems.add(RunFiles.EMBEDDINGS + ": " + IoProblems.describe(e));
         }
         return new Update(status, points, reset, lines, emb, metrics.skippedLines(), List.copyOf(problems));
     }

@@ -19,7 +19,6 @@ import java.util.Optional;
  */
 public record RunResults(double mIoU, double pixelAccuracy, List<ClassIoU> perClass, long[][] confusion) {
 
-    public static final String FILE = "results.json";
 
     /** The IoU of one class. */
     public record ClassIoU(int index, String name, double iou) {
@@ -27,7 +26,7 @@ public record RunResults(double mIoU, double pixelAccuracy, List<ClassIoU> perCl
 
     /** Reads {@code <run>/results.json}; empty if there is none yet. */
     public static Optional<RunResults> read(Path runDir) throws RunFolderException {
-        Path file = runDir.resolve(FILE);
+        Path file = RunFiles.results(runDir);
         JsonNode n;
         try {
             n = RunJson.MAPPER.readTree(Files.readString(file));

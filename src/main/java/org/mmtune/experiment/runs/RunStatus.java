@@ -25,11 +25,10 @@ public record RunStatus(RunState state, String stage, String message, long pid, 
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStatus.class);
 
-    public static final String FILE = "status.json";
 
     /** Reads {@code <run>/status.json}; empty if it does not exist or cannot be parsed (logged at debug). */
     public static Optional<RunStatus> read(Path runDir) {
-        Path file = runDir.resolve(FILE);
+        Path file = RunFiles.status(runDir);
         try {
             JsonNode n = RunJson.MAPPER.readTree(Files.readString(file));
             RunState state = RunState.parse(RunJson.text(n, "state"));
@@ -56,7 +55,7 @@ public record RunStatus(RunState state, String stage, String message, long pid, 
      * {@link #read} cannot tell from a missing file); empty otherwise.
      */
     public static Optional<String> unreadable(Path runDir) {
-        Path file = runDir.resolve(FILE);
+        Path file = RunFiles.status(runDir);
         return Files.exists(file) && !Files.isReadable(file) ? Optional.of(file + ": permission denied")
                 : Optional.empty();
     }

@@ -31,8 +31,6 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
 
     private static final Logger LOG = LoggerFactory.getLogger(RunSummary.class);
 
-    public static final String CONFIG = "config.json";
-
     /** The same run shown under another name (e.g. its path below the runs folder). */
     public RunSummary named(String newName) {
         return new RunSummary(dir, newName, state, stage, preset, arm, startedAt, duration, mIoU, dataset, problem);
@@ -40,8 +38,8 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
 
     /** True if the folder looks like a run folder (has a status, config or metrics file). */
     public static boolean isRunFolder(Path dir) {
-        return Files.isDirectory(dir) && (Files.isRegularFile(dir.resolve(RunStatus.FILE))
-                || Files.isRegularFile(dir.resolve(CONFIG)) || Files.isRegularFile(dir.resolve(MetricsTailer.FILE)));
+        return Files.isDirectory(dir) && (Files.isRegularFile(RunFiles.status(dir))
+                || Files.isRegularFile(RunFiles.config(dir)) || Files.isRegularFile(RunFiles.metrics(dir)));
     }
 
     public static RunSummary read(Path dir) {
@@ -93,7 +91,7 @@ public record RunSummary(Path dir, String name, RunState state, String stage, St
     public record RunConfigInfo(String preset, String arm, Path dataset, JsonNode tree, String problem) {
 
         public static RunConfigInfo read(Path dir) {
-            Path file = dir.resolve(CONFIG);
+            Path file = RunFiles.config(dir);
             if (!Files.isRegularFile(file)) {
                 return new RunConfigInfo(null, armFromName(dir), null, null, null);
             }

@@ -13,7 +13,6 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.image.Image;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.DatasetReport;
 import org.mmtune.data.DatasetValidator;
@@ -24,6 +23,7 @@ import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.ClassColors;
 import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.ui.common.Images;
+import org.mmtune.util.UserMessages;
 
 /** State of the Dataset view: split, its pairs, the selected image with its overlay, statistics. FX thread. */
 public final class DatasetViewModel {

@@ -27,25 +27,26 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.experiment.CheckpointEmbedder;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
 import org.mmtune.mix.Patch;
-import org.mmtune.ui.Benchable;
 import org.mmtune.ui.SnapshotAware;
 import org.mmtune.ui.WorkbenchContext;
 import org.mmtune.ui.common.ClassColors;
 import org.mmtune.ui.common.Images;
 import org.mmtune.ui.mix.MixViewModel;
 import org.mmtune.util.AtomicFiles;
+import org.mmtune.util.UserMessages;
 
 /**
  * The Match view: the Mix view's batch as a match graph on a canvas, strategy and margin controls with a
  * live violation count, graph statistics, the clicked node's triplet, and export as JSON or PNG.
  */
-public final class MatchView extends BorderPane implements SnapshotAware, Benchable {
+public final class MatchView extends BorderPane implements SnapshotAware {
 
     private final WorkbenchContext ctx;
     private final MatchViewModel vm;
@@ -325,8 +326,8 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         fc.setTitle("Load a checkpoint for the embeddings");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("mmtune checkpoints", "*.params"));
         Path run = ctx.runDirProperty().get();
-        if (run != null && java.nio.file.Files.isDirectory(run.resolve("checkpoints"))) {
-            fc.setInitialDirectory(run.resolve("checkpoints").toFile());
+        if (run != null && java.nio.file.Files.isDirectory(RunFiles.checkpoints(run))) {
+            fc.setInitialDirectory(RunFiles.checkpoints(run).toFile());
         }
         File f = fc.showOpenDialog(getScene().getWindow());
         if (f != null) {
@@ -431,10 +432,5 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
             prepareSnapshot();
         }
         return vm.resultProperty().get() != null;
-    }
-
-    @Override
-    public List<String> bench(org.mmtune.ui.AutoDriver d) throws Exception {
-        return MatchBench.run(d, this);
     }
 }

@@ -16,7 +16,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import org.mmtune.cli.UserMessages;
+import org.mmtune.experiment.CheckpointEmbedder;
 import org.mmtune.match.GraphBuilder;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
@@ -25,6 +25,7 @@ import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.Perf;
 import org.mmtune.ui.mix.MixResult;
 import org.mmtune.ui.mix.MixViewModel;
+import org.mmtune.util.UserMessages;
 
 /**
  * State of the Match view: follows the Mix view's batch, builds its graph with the chosen strategy in

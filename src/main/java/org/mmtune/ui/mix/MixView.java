@@ -41,7 +41,6 @@ import org.controlsfx.control.CheckComboBox;
 import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.RangeSlider;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -49,7 +48,6 @@ import org.mmtune.data.SegmentationDataset;
 import org.mmtune.mix.LabelMode;
 import org.mmtune.mix.MixedBatch;
 import org.mmtune.mix.Patch;
-import org.mmtune.ui.Benchable;
 import org.mmtune.ui.SnapshotAware;
 import org.mmtune.ui.WorkbenchContext;
 import org.mmtune.ui.common.Background;
@@ -59,13 +57,14 @@ import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.ui.common.Images;
 import org.mmtune.ui.common.Perf;
 import org.mmtune.ui.common.ZoomPane;
+import org.mmtune.util.UserMessages;
 
 /**
  * The Mix view: the sampler's settings (any change resamples), the mixed batch as a patch grid with
  * class-coloured borders (filter, sort, hover), the selected patch's source image with all its patch
  * boxes, and per-class patch counts.
  */
-public final class MixView extends BorderPane implements SnapshotAware, Benchable {
+public final class MixView extends BorderPane implements SnapshotAware {
 
     static final int CELL = 76;
     private static final javafx.scene.effect.DropShadow SELECTED_EFFECT =
@@ -86,7 +85,6 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
     private final javafx.beans.property.ObjectProperty<PatchItem> selected =
             new javafx.beans.property.SimpleObjectProperty<>();
     private long sourceGeneration;
-    private List<PatchItem> benchItems;
 
     public MixView(WorkbenchContext ctx) {
         this.ctx = ctx;
@@ -361,7 +359,6 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
     }
 
     private void resultChanged(MixResult r) {
-        benchItems = null;
         PatchItem was = selected.get();
         refreshItems();
         if (r == null) {
@@ -393,10 +390,6 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
     }
 
     private void refreshItems() {
-        if (benchItems != null) {
-            items.setAll(benchItems);
-            return;
-        }
         MixResult r = vm.resultProperty().get();
         if (r == null) {
             items.clear();
@@ -511,21 +504,6 @@ public final class MixView extends BorderPane implements SnapshotAware, Benchabl
             return false;
         }
         return vm.resultProperty().get() != null && chart.upToDate();
-    }
-
-    @Override
-    public List<String> bench(org.mmtune.ui.AutoDriver d) throws Exception {
-        return MixBench.run(d, this);
-    }
-
-    void setBenchItems(List<PatchItem> list) {
-        benchItems = list;
-        refreshItems();
-        shown.setText(list == null ? "" : list.size() + " patches (benchmark)");
-    }
-
-    GridView<PatchItem> grid() {
-        return grid;
     }
 
     /** A patch with a border in its class colour; hover shows label and purity; click selects it. */

@@ -22,7 +22,6 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.image.Image;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
 import org.mmtune.data.SegmentationDataset;
@@ -34,6 +33,7 @@ import org.mmtune.mix.PatchSampler;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.ui.common.Images;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

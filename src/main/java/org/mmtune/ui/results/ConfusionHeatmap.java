@@ -8,6 +8,7 @@ import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+import org.mmtune.experiment.runs.RunFiles;
 
 /**
  * A confusion matrix as a heatmap: rows are the true classes, columns the predicted ones, each row
@@ -75,7 +76,7 @@ final class ConfusionHeatmap extends Pane {
         int n = matrix.length;
         if (n == 0) {
             g.setFont(Font.font(12));
-            g.fillText("No confusion matrix in this run's results.json", 6, 34);
+            g.fillText("No confusion matrix in this run's " + RunFiles.RESULTS, 6, 34);
             return;
         }
         left = 90;

@@ -63,11 +63,13 @@ import org.mmtune.data.ClassInfo;
 import org.mmtune.data.Sample;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.experiment.runs.LabelPng;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunResults;
 import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.SnapshotAware;
 import org.mmtune.ui.WorkbenchContext;
 import org.mmtune.ui.common.Images;
+import org.mmtune.util.UserMessages;
 
 /**
  * The Runs and Results view: the runs of a runs folder (open, delete, compare), the validation images
@@ -143,11 +145,6 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
 
     public ResultsViewModel viewModel() {
         return vm;
-    }
-
-    /** The runs table (tests select rows in it). */
-    public TableView<RunSummary> runsTableForTest() {
-        return runsTable;
     }
 
     static Path defaultRunsDir() {
@@ -628,12 +625,12 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
             Images.writePng(img, file);
             return file;
         }, p -> ctx.report("Wrote " + p), err -> ctx.report(file + ": "
-                + org.mmtune.cli.UserMessages.describe(err)));
+                + UserMessages.describe(err)));
     }
 
     private VBox metricsPane() {
         classTable.setId("results-class-table");
-        classTable.setPlaceholder(new Label("No results.json in the compared runs yet"));
+        classTable.setPlaceholder(new Label("No " + RunFiles.RESULTS + " in the compared runs yet"));
         classTable.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         heatmapRun.setId("results-heatmap-run");
         heatmapRun.valueProperty().addListener((o, a, b) -> showHeatmap());

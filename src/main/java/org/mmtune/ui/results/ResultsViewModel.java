@@ -19,7 +19,6 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.data.DatasetException;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -28,12 +27,14 @@ import org.mmtune.experiment.runs.AblationSummary;
 import org.mmtune.experiment.runs.LabelPng;
 import org.mmtune.experiment.runs.MaskStats;
 import org.mmtune.experiment.runs.RunCatalog;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunFolderException;
 import org.mmtune.experiment.runs.RunResults;
 import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.util.AtomicFiles;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,7 +318,7 @@ public final class ResultsViewModel {
 
     /** {@code <run>/predictions/<id>.png}, the id made file-name safe as the pipeline does. */
     static Path predictionFile(Path runDir, ImagePair pair) {
-        Path dir = runDir.resolve("predictions");
+        Path dir = RunFiles.predictions(runDir);
         Path plain = dir.resolve(pair.id() + ".png");
         if (Files.isRegularFile(plain)) {
             return plain;
@@ -388,7 +389,7 @@ public final class ResultsViewModel {
         for (RunSummary r : compared) {
             List<ImagePair> missing = images.stream().filter(p -> !Files.isRegularFile(predictionFile(r.dir(), p)))
                     .toList();
-            if (!missing.isEmpty() && Files.isDirectory(r.dir().resolve("checkpoints"))) {
+            if (!missing.isEmpty() && Files.isDirectory(RunFiles.checkpoints(r.dir()))) {
                 out.put(r, missing);
             }
         }
@@ -415,7 +416,7 @@ public final class ResultsViewModel {
                 List<String> args = new ArrayList<>(List.of("predict", "--run", dir.toString()));
                 e.getValue().forEach(p -> args.add(p.image().toAbsolutePath().toString()));
                 args.add("--out");
-                args.add(dir.resolve("predictions").toString());
+                args.add(RunFiles.predictions(dir).toString());
                 org.mmtune.experiment.runs.TrainProcess child =
                         org.mmtune.experiment.runs.TrainProcess.startCli(args, dir);
                 try {

@@ -23,7 +23,7 @@ import org.mmtune.experiment.runs.MetricPoint;
  * mean cos(a,p) − cos(a,n) on a second axis (runs written before these were recorded show the share of
  * triplets inside the margin instead); validation mIoU per epoch. Mutated on the FX thread only.
  */
-final class RunCharts {
+public final class RunCharts {
 
     static final Map<String, Color> STAGE_COLORS = Map.of(
             "proxy", new Color(0x1f77b4), "mm", new Color(0xd62728),
@@ -108,7 +108,7 @@ final class RunCharts {
     }
 
     /** Number of loss points shown (all stages). */
-    int lossPoints() {
+    public int lossPoints() {
         return points;
     }
 

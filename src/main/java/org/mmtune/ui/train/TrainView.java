@@ -37,6 +37,7 @@ import javafx.stage.Window;
 import org.controlsfx.control.TaskProgressView;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.experiment.runs.RunCatalog;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunSummary;
 import org.mmtune.ui.CloseGuard;
 import org.mmtune.ui.SnapshotAware;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * embedding view and log tail. Follows runs started here, opened with File ▸ Open run, or chosen with
  * "Follow run folder…".
  */
-public final class TrainView extends BorderPane implements SnapshotAware, CloseGuard, org.mmtune.ui.Benchable {
+public final class TrainView extends BorderPane implements SnapshotAware, CloseGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainView.class);
 
@@ -302,7 +303,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
             return;
         }
         if (!RunSummary.isRunFolder(d.toPath())) {
-            ctx.report(d + ": not a run folder (no status.json, config.json or metrics.jsonl)");
+            ctx.report(d + ": not a run folder (no " + RunFiles.STATUS + ", " + RunFiles.CONFIG + " or " + RunFiles.METRICS + ")");
             return;
         }
         vm.follow(d.toPath());
@@ -349,7 +350,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 log.scrollTo(vm.logLines().size() - 1);
             }
         });
-        TitledPane logPane = new TitledPane("Log (run.log)", log);
+        TitledPane logPane = new TitledPane("Log (" + RunFiles.LOG + ")", log);
         logPane.setCollapsible(false);
         logPane.setMaxHeight(Double.MAX_VALUE);
         embeddingView.setId("train-embeddings");
@@ -382,7 +383,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
     private Optional<Path> newestRun() {
         try {
             List<Path> dirs = RunCatalog.list(vm.runsDirProperty().get()).stream().map(RunSummary::dir).toList();
-            return dirs.stream().filter(d -> Files.isDirectory(d.resolve("embeddings"))).findFirst()
+            return dirs.stream().filter(d -> Files.isDirectory(RunFiles.embeddings(d))).findFirst()
                     .or(() -> dirs.stream().findFirst());
         } catch (IOException e) {
             LOG.debug("runs folder", e);
@@ -429,11 +430,5 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         Image load(Path runDir, org.mmtune.experiment.runs.EmbeddingSnapshot.PatchRef ref) {
             return PatchCrops.crop(ctx.dataset(), runDir, ref);
         }
-    }
-
-    /** {@code gui --bench}: follows a run folder being written by another thread (see {@link TrainFollowBench}). */
-    @Override
-    public List<String> bench(org.mmtune.ui.AutoDriver d) throws Exception {
-        return TrainFollowBench.run(d, this);
     }
 }

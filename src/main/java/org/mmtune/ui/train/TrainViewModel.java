@@ -26,17 +26,19 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Worker;
 import javafx.util.Duration;
-import org.mmtune.cli.UserMessages;
 import org.mmtune.experiment.ConfigException;
+import org.mmtune.experiment.EngineInfo;
 import org.mmtune.experiment.ExperimentConfig;
 import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.runs.EmbeddingSnapshot;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.experiment.runs.RunFolderException;
 import org.mmtune.experiment.runs.RunFollower;
 import org.mmtune.experiment.runs.RunState;
 import org.mmtune.experiment.runs.RunStatus;
 import org.mmtune.ui.common.Background;
 import org.mmtune.util.AtomicFiles;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,7 +254,7 @@ public final class TrainViewModel {
             deviceReport.set("DJL devices: not checked");
             return;
         }
-        Background.run("detect devices", () -> ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount(), gpus -> {
+        Background.run("detect devices", () -> EngineInfo.pytorch().gpus(), gpus -> {
             if (gpus > 0) {
                 devices.setAll("auto", "cpu", "gpu");
                 deviceReport.set("DJL: " + gpus + " GPU(s) and the CPU");
@@ -442,7 +444,7 @@ public final class TrainViewModel {
         }
         Path dir = monitor.runDir();
         String state = u.status().map(s -> describe(s)).orElse(u.problems().stream()
-                .anyMatch(p -> p.startsWith(RunStatus.FILE + ":")) ? "state unknown" : "waiting for status.json");
+                .anyMatch(p -> p.startsWith(RunFiles.STATUS + ":")) ? "state unknown" : "waiting for " + RunFiles.STATUS);
         followedState.set(dir.getFileName() + ": " + state + (u.skippedLines() > 0 ? " (" + u.skippedLines()
                 + " unreadable metrics lines skipped)" : "")
                 + (u.problems().isEmpty() ? "" : " · " + String.join("; ", u.problems())));

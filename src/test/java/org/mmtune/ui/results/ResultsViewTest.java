@@ -110,7 +110,8 @@ class ResultsViewTest {
     void comparesTwoRunsImageByImageAndByClass(FxRobot robot) throws Exception {
         ResultsViewModel vm = view.viewModel();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.runs().size() == 3);
-        TableView<RunSummary> table = view.runsTableForTest();
+        @SuppressWarnings("unchecked")
+        TableView<RunSummary> table = (TableView<RunSummary>) robot.lookup("#results-runs").query();
         assertThat(vm.runs()).extracting(RunSummary::mIoU).containsExactlyInAnyOrder(0.5, 0.4, 0.1);
         RunSummary alpha = vm.runs().stream().filter(r -> r.name().equals("alpha")).findFirst().orElseThrow();
         assertThat(alpha.arm()).isEqualTo("proxy-mm");

@@ -11,6 +11,7 @@ import javafx.concurrent.Worker;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.mmtune.experiment.runs.RunResults;
 import org.mmtune.experiment.runs.RunState;
 import org.mmtune.experiment.runs.RunStatus;
 import org.mmtune.experiment.runs.RunSummary;
+import org.mmtune.ui.TestContexts;
 import org.mmtune.ui.WorkbenchContext;
 import org.mmtune.ui.common.Images;
 import org.mmtune.ui.results.ResultsView;
@@ -59,7 +61,7 @@ class TrainRunTest {
         System.setProperty("mmtune.runsDir", runs.toString());
         ctx = new WorkbenchContext();
         Path sample = SampleData.locate().orElseThrow();
-        ctx.setDataset(DatasetLoader.open(sample), sample);
+        TestContexts.setDataset(ctx, DatasetLoader.open(sample), sample);
         train = new TrainView(ctx);
         results = new ResultsView(ctx);
         tabs = new TabPane(new javafx.scene.control.Tab("Train", train), new javafx.scene.control.Tab("Results", results));
@@ -177,7 +179,7 @@ class TrainRunTest {
         List<RunSummary> finished = rvm.runs().stream().filter(r -> r.state() == RunState.FINISHED).toList();
         assertThat(finished).hasSize(2).allSatisfy(r -> assertThat(r.mIoU()).isBetween(0.0, 1.0));
         robot.interact(() -> {
-            var sel = results.runsTableForTest().getSelectionModel();
+            var sel = ((TableView<?>) results.lookup("#results-runs")).getSelectionModel();
             sel.clearSelection();
             for (int i = 0; i < rvm.runs().size(); i++) {
                 if (rvm.runs().get(i).state() == RunState.FINISHED) {

@@ -1,4 +1,4 @@
-package org.mmtune.ui.train;
+package org.mmtune.ui.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.mmtune.ui.AutoDriver;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.experiment.runs.RunFiles;
+import org.mmtune.ui.train.RunCharts;
+import org.mmtune.ui.train.TrainView;
 
 /**
  * {@code gui --bench} part of the Train view: the view follows a run folder that another "process" (a
@@ -34,10 +35,10 @@ final class TrainFollowBench {
         Path run = Files.createTempDirectory("mmtune-bench-run");
         Path before = d.fx(() -> view.viewModel().followedRun());
         try {
-            Files.writeString(run.resolve("config.json"), "{\"preset\":\"quick\"}");
-            Files.writeString(run.resolve("status.json"), "{\"state\":\"running\",\"stage\":\"mm\",\"pid\":"
+            Files.writeString(RunFiles.config(run), "{\"preset\":\"quick\"}");
+            Files.writeString(RunFiles.status(run), "{\"state\":\"running\",\"stage\":\"mm\",\"pid\":"
                     + ProcessHandle.current().pid() + "}");
-            Files.createDirectories(run.resolve("embeddings"));
+            Files.createDirectories(RunFiles.embeddings(run));
             StallMonitor.phaseIfRunning("Train: following a run being written");
             d.fx(() -> {
                 d.context().runDirProperty().set(run);
@@ -53,18 +54,18 @@ final class TrainFollowBench {
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                append(run.resolve("metrics.jsonl"), String.format(Locale.ROOT, "{\"stage\":\"mm\",\"iteration\":%d,"
+                append(RunFiles.metrics(run), String.format(Locale.ROOT, "{\"stage\":\"mm\",\"iteration\":%d,"
                         + "\"totalIterations\":%d,\"loss\":%.4f,\"lr\":0.01,\"time\":%d,\"elapsedSeconds\":%.2f,"
                         + "\"violatedFraction\":1.0,\"orderedFraction\":%.3f,\"meanCosGap\":%.4f}%n", i, total,
                         1.5 * Math.exp(-i / 80.0) + 0.05 * rnd.nextDouble(), System.currentTimeMillis() / 1000,
                         i / (double) LINES_PER_SECOND, 0.5 + i / (2.0 * total), 0.3 * i / total));
                 if (i % LINES_PER_SECOND == 0) {
-                    append(run.resolve("run.log"), "INFO mm iteration " + i + "\n");
+                    append(RunFiles.log(run), "INFO mm iteration " + i + "\n");
                     embedding(run, i, rnd);
                     snapshots++;
                 }
             }
-            Files.writeString(run.resolve("status.json"), "{\"state\":\"finished\",\"stage\":\"mm\"}");
+            Files.writeString(RunFiles.status(run), "{\"state\":\"finished\",\"stage\":\"mm\"}");
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             RunCharts charts = view.viewModel().charts();
             while (d.fx(charts::lossPoints) < total && System.nanoTime() < end) {
@@ -99,10 +100,10 @@ final class TrainFollowBench {
             patches.append(sep).append("{\"image\":\"img").append(i / 10).append("\",\"cx\":").append(20 + i % 50)
                     .append(",\"cy\":").append(30 + i % 40).append(",\"size\":64,\"label\":").append(label).append('}');
         }
-        Path tmp = run.resolve("embeddings").resolve(String.format("mm-%06d.json.tmp", iteration));
+        Path tmp = RunFiles.embeddings(run).resolve(RunFiles.embeddingSnapshot(iteration) + ".tmp");
         Files.writeString(tmp, "{\"iteration\":" + iteration + ",\"labels\":[" + labels + "],\"points\":[" + points
                 + "],\"patches\":[" + patches + "]}");
-        Files.move(tmp, run.resolve("embeddings").resolve(String.format("mm-%06d.json", iteration)),
+        Files.move(tmp, RunFiles.embeddings(run).resolve(RunFiles.embeddingSnapshot(iteration)),
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -1,26 +1,34 @@
-package org.mmtune.ui;
+package org.mmtune.ui.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import org.mmtune.cli.UserMessages;
+import org.mmtune.ui.SnapshotAware;
+import org.mmtune.ui.ViewSpec;
+import org.mmtune.ui.Workbench;
+import org.mmtune.ui.WorkbenchContext;
+import org.mmtune.ui.WorkbenchLauncher;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.Images;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.ui.match.MatchView;
+import org.mmtune.ui.mix.MixView;
+import org.mmtune.ui.train.TrainView;
+import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drives the window without a user, on its own thread: {@code gui --snapshot-dir} (select each view,
- * wait until it has settled, write it as PNG, exit) and {@code gui --bench} (let each {@link Benchable}
- * view measure itself, print the figures, exit).
+ * wait until it has settled, write it as PNG, exit) and {@code gui --bench} (measure each view that has a
+ * bench here: {@link MixBench}, {@link MatchBench}, {@link TrainFollowBench}; print the figures, exit).
  */
 public final class AutoDriver extends Thread {
 
@@ -31,10 +39,15 @@ public final class AutoDriver extends Thread {
     private final Stage stage;
     private final WorkbenchLauncher.Mode mode;
     private final Path dir;
+    private final Consumer<String> report;
     private final IntConsumer exit;
 
-    AutoDriver(WorkbenchContext ctx, Workbench wb, Stage stage, WorkbenchLauncher.Mode mode, Path dir,
-               IntConsumer exit) {
+    /**
+     * @param report takes the lines the command prints when the window has closed ("error: ..." for a failure)
+     * @param exit   called on the FX thread with the exit code when the work is done
+     */
+    public AutoDriver(WorkbenchContext ctx, Workbench wb, Stage stage, WorkbenchLauncher.Mode mode, Path dir,
+                      Consumer<String> report, IntConsumer exit) {
         super("mmtune-auto-driver");
         setDaemon(true);
         this.ctx = ctx;
@@ -42,6 +55,7 @@ public final class AutoDriver extends Thread {
         this.stage = stage;
         this.mode = mode;
         this.dir = dir;
+        this.report = report;
         this.exit = exit;
     }
 
@@ -57,7 +71,7 @@ public final class AutoDriver extends Thread {
             }
         } catch (Exception e) {
             LOG.debug("automatic run failed", e);
-            WorkbenchLauncher.addReport("error: " + UserMessages.describe(e));
+            report.accept("error: " + UserMessages.describe(e));
             code = 1;
         }
         int c = code;
@@ -113,7 +127,7 @@ public final class AutoDriver extends Thread {
             LOG.info("snapshot of {} after {} ms", specs.get(i).name(), (System.nanoTime() - started) / 1_000_000);
             Path file = dir.resolve(specs.get(i).name().toLowerCase().replace(' ', '-') + ".png");
             Images.writePng(img, file);
-            WorkbenchLauncher.addReport("wrote " + file);
+            report.accept("wrote " + file);
         }
     }
 
@@ -125,12 +139,13 @@ public final class AutoDriver extends Thread {
         }
         awaitIdle(60);
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        WorkbenchLauncher.addReport(String.format("machine: %d cores, load average %.1f at start; JavaFX pipeline %s",
+        report.accept(String.format("machine: %d cores, load average %.1f at start; JavaFX pipeline %s",
                 os.getAvailableProcessors(), os.getSystemLoadAverage(),
                 System.getProperty("prism.order", "default") + (com.sun.prism.GraphicsPipeline.getPipeline() == null
                         ? "" : " → " + com.sun.prism.GraphicsPipeline.getPipeline().getClass().getSimpleName())));
         for (int i = 0; i < wb.views().size(); i++) {
-            if (wb.views().get(i) instanceof Benchable b) {
+            Callable<List<String>> b = benchOf(wb.views().get(i));
+            if (b != null) {
                 int index = i;
                 fx(() -> {
                     wb.tabs().getSelectionModel().select(index);
@@ -138,8 +153,8 @@ public final class AutoDriver extends Thread {
                 });
                 awaitIdle(60);
                 StallMonitor.phaseIfRunning(wb.specs().get(i).name() + " view (bench)");
-                for (String line : b.bench(this)) {
-                    WorkbenchLauncher.addReport(wb.specs().get(i).name() + ": " + line);
+                for (String line : b.call()) {
+                    report.accept(wb.specs().get(i).name() + ": " + line);
                 }
             }
         }
@@ -179,9 +194,23 @@ public final class AutoDriver extends Thread {
                 Thread.sleep(20);
             }
             awaitIdle(60);
-            WorkbenchLauncher.addReport(String.format("Dataset: opening %s again (warm) until its view is ready: %.0f ms",
+            report.accept(String.format("Dataset: opening %s again (warm) until its view is ready: %.0f ms",
                     p.getFileName(), (System.nanoTime() - t0) / 1e6));
         }
+    }
+
+    /** The benchmark of a view, or null when it has none. */
+    private Callable<List<String>> benchOf(Node view) {
+        if (view instanceof MixView v) {
+            return () -> MixBench.run(this, v);
+        }
+        if (view instanceof MatchView v) {
+            return () -> MatchBench.run(this, v);
+        }
+        if (view instanceof TrainView v) {
+            return () -> TrainFollowBench.run(this, v);
+        }
+        return null;
     }
 
     /** Runs {@code c} on the FX thread and waits for its result. */

@@ -1,4 +1,4 @@
-package org.mmtune.ui.match;
+package org.mmtune.ui.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.animation.AnimationTimer;
-import org.mmtune.ui.AutoDriver;
+import org.mmtune.ui.match.GraphCanvas;
+import org.mmtune.ui.match.MatchResult;
+import org.mmtune.ui.match.MatchView;
 
 /** {@code gui --bench} figures of the Match view: redraw time of the graph and frame times while panning. */
 final class MatchBench {
@@ -22,7 +24,7 @@ final class MatchBench {
             out.add("no graph to measure");
             return out;
         }
-        org.mmtune.ui.common.StallMonitor.phaseIfRunning("Match: 100 redraws, then zooming for 2 s");
+        StallMonitor.phaseIfRunning("Match: 100 redraws, then zooming for 2 s");
         List<Double> draws = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             draws.add(d.fx(() -> {

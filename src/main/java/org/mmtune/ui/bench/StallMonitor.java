@@ -1,4 +1,4 @@
-package org.mmtune.ui.common;
+package org.mmtune.ui.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.mmtune.ui.mix;
+package org.mmtune.ui.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,10 +8,14 @@ import java.util.concurrent.TimeUnit;
 import javafx.animation.AnimationTimer;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
+import javafx.scene.control.Label;
 import javafx.scene.control.ScrollBar;
-import org.mmtune.ui.AutoDriver;
+import org.controlsfx.control.GridView;
 import org.mmtune.ui.common.Perf;
-import org.mmtune.ui.common.StallMonitor;
+import org.mmtune.ui.mix.MixResult;
+import org.mmtune.ui.mix.MixView;
+import org.mmtune.ui.mix.MixViewModel;
+import org.mmtune.ui.mix.PatchItem;
 
 /** {@code gui --bench} figures of the Mix view: resample to visible, and scrolling a 10,000-patch grid. */
 final class MixBench {
@@ -83,8 +87,12 @@ final class MixBench {
             PatchItem it = d.fx(() -> view.items()).get(i % r.batch().size());
             many.add(new PatchItem(i, it.patch(), it.thumb()));
         }
+        // the bench puts its patches into the view's grid itself and puts the view's own back afterwards
+        List<PatchItem> own = d.fx(() -> List.copyOf(view.items()));
+        String ownCount = d.fx(() -> count(view).getText());
         d.fx(() -> {
-            view.setBenchItems(many);
+            view.items().setAll(many);
+            count(view).setText(many.size() + " patches (benchmark)");
             return null;
         });
         d.awaitIdle(10);
@@ -94,7 +102,8 @@ final class MixBench {
         List<Double> frames = scroll(d, view, 4.0);
         double cpuPerFrame = (processCpuNanos() - c0) / 1e6 / Math.max(1, frames.size());
         d.fx(() -> {
-            view.setBenchItems(null);
+            view.items().setAll(own);
+            count(view).setText(ownCount);
             return null;
         });
         out.add(String.format("%d-patch grid, scrolled top to bottom in 4 s: %d frames, %s", GRID_PATCHES,
@@ -103,11 +112,21 @@ final class MixBench {
         return out;
     }
 
+    /** The view's patch grid (by its id). */
+    private static GridView<?> grid(MixView view) {
+        return (GridView<?>) view.lookup("#patch-grid");
+    }
+
+    /** The view's "N of M patches" label (by its id). */
+    private static Label count(MixView view) {
+        return (Label) view.lookup("#patch-count");
+    }
+
     private static List<Double> scroll(AutoDriver d, MixView view, double seconds) throws Exception {
         CompletableFuture<List<Double>> done = new CompletableFuture<>();
         d.fx(() -> {
             ScrollBar bar = null;
-            for (Node n : view.grid().lookupAll(".scroll-bar")) {
+            for (Node n : grid(view).lookupAll(".scroll-bar")) {
                 if (n instanceof ScrollBar sb && sb.getOrientation() == Orientation.VERTICAL) {
                     bar = sb;
                 }

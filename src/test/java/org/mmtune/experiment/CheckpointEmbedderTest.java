@@ -1,4 +1,4 @@
-package org.mmtune.ui.match;
+package org.mmtune.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

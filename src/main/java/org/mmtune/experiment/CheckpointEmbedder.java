@@ -1,4 +1,4 @@
-package org.mmtune.ui.match;
+package org.mmtune.experiment;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.mmtune.data.Sample;
+import org.mmtune.experiment.runs.RunFiles;
 import org.mmtune.mix.Patch;
 import org.mmtune.mix.PatchCropper;
 import org.mmtune.nn.InputNorm;
@@ -61,7 +62,7 @@ public final class CheckpointEmbedder implements AutoCloseable {
      * fine-tuned one; null when it has none.
      */
     public static Path checkpointOfRun(Path runDir) {
-        Path dir = runDir.resolve("checkpoints");
+        Path dir = RunFiles.checkpoints(runDir);
         for (Stage s : List.of(Stage.MM, Stage.PROXY, Stage.FINETUNE)) {
             Path p = Checkpoints.paramsFile(dir, s);
             if (Files.isRegularFile(p)) {

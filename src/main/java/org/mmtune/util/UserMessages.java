@@ -1,4 +1,4 @@
-package org.mmtune.cli;
+package org.mmtune.util;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -17,9 +17,9 @@ public final class UserMessages {
         if (t instanceof AccessDeniedException ade) {
             return ade.getFile() + ": permission denied";
         }
-        if (org.mmtune.util.Failures.isOutOfMemory(t)) {
+        if (Failures.isOutOfMemory(t)) {
             return "out of memory: try a smaller batch, crop or image size (or a larger backbone.widthDivisor)";
         }
-        return org.mmtune.util.Failures.firstLine(t);
+        return Failures.firstLine(t);
     }
 }
