@@ -5,8 +5,10 @@ import org.mmtune.data.DatasetException;
 import org.mmtune.data.DatasetLoader;
 import org.mmtune.data.SampleData;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.mix.DedupRule;
 import org.mmtune.mix.LabelMode;
 import org.mmtune.mix.MixConfig;
+import org.mmtune.mix.SizeMode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,6 +42,24 @@ public final class MixOptions {
             description = "Skip a candidate when more than this share of it is already covered (default: ${DEFAULT-VALUE}; 1 = off).")
     double dedup;
 
+    @Option(names = "--dedup-rule", paramLabel = "RULE", defaultValue = "reference",
+            description = "reference (covered area compared with the first candidate's area, as the reference "
+                    + "implementation does) or own-area (with each candidate's own in-image area) (default: ${DEFAULT-VALUE}).")
+    String dedupRule;
+
+    @Option(names = "--size-mode", paramLabel = "MODE", defaultValue = "absolute",
+            description = "absolute (--min-size..--max-size pixels) or relative (--min-fraction..--max-fraction "
+                    + "of each image's shorter side) (default: ${DEFAULT-VALUE}).")
+    String sizeMode;
+
+    @Option(names = "--min-fraction", paramLabel = "F", defaultValue = "0.125",
+            description = "Smallest patch side as a fraction of the shorter image side, relative mode (default: ${DEFAULT-VALUE}).")
+    double minFraction;
+
+    @Option(names = "--max-fraction", paramLabel = "F", defaultValue = "0.5",
+            description = "Largest patch side as a fraction of the shorter image side, relative mode (default: ${DEFAULT-VALUE}).")
+    double maxFraction;
+
     @Option(names = "--candidates", paramLabel = "F", defaultValue = "5", description = "Candidates drawn per wanted patch (default: ${DEFAULT-VALUE}).")
     int candidates;
 
@@ -70,8 +90,16 @@ public final class MixOptions {
             case "majority" -> mode = LabelMode.MAJORITY;
             default -> throw new IllegalArgumentException("--label-mode: '" + labelMode + "' is not one of center, majority");
         }
+        DedupRule rule = DedupRule.parse(dedupRule);
+        if (rule == null) {
+            throw new IllegalArgumentException("--dedup-rule: '" + dedupRule + "' is not one of reference, own-area");
+        }
+        SizeMode sm = SizeMode.parse(sizeMode);
+        if (sm == null) {
+            throw new IllegalArgumentException("--size-mode: '" + sizeMode + "' is not one of absolute, relative");
+        }
         MixConfig c = new MixConfig(images, patchesPerImage, minSize, maxSize, outSize, backgroundRatio, dedup,
-                candidates, mode, rankByPurity, seed);
+                candidates, mode, rankByPurity, seed, rule, sm, minFraction, maxFraction);
         java.util.List<String> p = c.problems();
         if (!p.isEmpty()) {
             throw new IllegalArgumentException(optionNames(String.join("; ", p)));
@@ -91,7 +119,8 @@ public final class MixOptions {
         return msg.replace("imagesPerBatch", "--images").replace("patchesPerImage", "--patches-per-image")
                 .replace("minSize", "--min-size").replace("maxSize", "--max-size").replace("outSize", "--out-size")
                 .replace("backgroundRatio", "--background-ratio").replace("dedupThreshold", "--dedup")
-                .replace("candidateFactor", "--candidates");
+                .replace("candidateFactor", "--candidates").replace("minFraction", "--min-fraction")
+                .replace("maxFraction", "--max-fraction");
     }
 
     SegmentationDataset open() throws DatasetException {

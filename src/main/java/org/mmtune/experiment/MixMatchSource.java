@@ -8,12 +8,14 @@ import org.mmtune.data.SegmentationDataset;
 import org.mmtune.match.GraphBuilder;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
+import org.mmtune.mix.DedupRule;
 import org.mmtune.mix.LabelMode;
 import org.mmtune.mix.MixConfig;
 import org.mmtune.mix.MixedBatch;
 import org.mmtune.mix.Mixer;
 import org.mmtune.mix.Patch;
 import org.mmtune.mix.PatchSampler;
+import org.mmtune.mix.SizeMode;
 import org.mmtune.train.PatchBatch;
 import org.mmtune.train.PatchBatchSource;
 import org.mmtune.train.PatchInfo;
@@ -41,7 +43,12 @@ public final class MixMatchSource implements PatchBatchSource {
                 .withBackgroundRatio(s.backgroundRatio)
                 .withDedupThreshold(s.dedupOverlap)
                 .withLabelMode(LabelMode.CENTER)
+                .withDedupRule(DedupRule.parse(s.dedupRule))
+                .withSizeMode(SizeMode.parse(s.sizeMode))
                 .withSeed(seed);
+        if (mc.sizeMode() == SizeMode.RELATIVE) {
+            mc = mc.withRelativeSizes(s.minFraction, s.maxFraction);
+        }
         this.sampler = PatchSampler.forDataset(mc, ds);
         this.mixer = new Mixer(sampler, Mixer.Crops.GRAY);
         this.train = train;
