@@ -2,10 +2,13 @@ package org.mmtune.cli;
 
 import java.nio.file.Path;
 import org.mmtune.data.DatasetException;
+import java.util.List;
 import org.mmtune.data.DatasetLoader;
+import org.mmtune.data.ImagePair;
 import org.mmtune.data.SampleData;
 import org.mmtune.data.SegmentationDataset;
 import org.mmtune.mix.DedupRule;
+import org.mmtune.mix.ImagePool;
 import org.mmtune.mix.LabelMode;
 import org.mmtune.mix.MixConfig;
 import org.mmtune.mix.SizeMode;
@@ -79,6 +82,11 @@ public final class MixOptions {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0", description = "Batch number: which images and patches (default: ${DEFAULT-VALUE}).")
     long batch;
 
+    @Option(names = "--max-images", paramLabel = "N", defaultValue = "0",
+            description = "Draw batches from the first N images of the split only, as an experiment's maxTrainImages "
+                    + "does (default: ${DEFAULT-VALUE} = all).")
+    int maxImages;
+
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores).")
     Integer threads;
 
@@ -104,10 +112,19 @@ public final class MixOptions {
         if (!p.isEmpty()) {
             throw new IllegalArgumentException(optionNames(String.join("; ", p)));
         }
+        if (maxImages < 0) {
+            throw new IllegalArgumentException("--max-images must be at least 0 (got " + maxImages + ")");
+        }
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1 (got " + threads + ")");
         }
         return c;
+    }
+
+    /** The images batches are drawn from: the split's pairs (its first {@code --max-images}). */
+    ImagePool pool(SegmentationDataset ds) {
+        List<ImagePair> pairs = ds.pairs(split);
+        return ImagePool.of(ds, maxImages > 0 && pairs.size() > maxImages ? pairs.subList(0, maxImages) : pairs);
     }
 
     int threadCount() {
