@@ -5,7 +5,13 @@ match"). Same algorithm, plainly written: foreground pixel lists with np.nonzero
 for de-duplication, np.pad for the zero padding, cv2.resize, and the reference's quadratic scan
 for the class-wise graph.
 
-usage: python3 src/bench/python/reference_mix.py DATASET_FOLDER [LIST_FILE] (default: train.txt, CamVid layout)
+De-duplication follows the reference implementation's patchDeDup (create_patch.py): a candidate is
+skipped when the covered part of its window exceeds 0.6 x the FIRST candidate's area (side squared).
+`--dedup-rule own-area` compares with each candidate's own in-image area instead (mmtune's option).
+It prints the mean patch side, to compare with `mmtune mix DATASET --images N` under either rule.
+
+usage: python3 src/bench/python/reference_mix.py DATASET_FOLDER [LIST_FILE] [--dedup-rule reference|own-area]
+       (LIST_FILE default: train.txt, CamVid layout)
 needs: numpy and OpenCV's Python bindings (Debian: python3-numpy python3-opencv)
 """
 import os
@@ -29,7 +35,7 @@ def decode(root, pairs):
     return out
 
 
-def sample(rgb, labels, rng):
+def sample(rgb, labels, rng, rule):
     h, w = labels.shape
     ys, xs = np.nonzero(labels != VOID)
     if len(xs) == 0:
@@ -40,12 +46,13 @@ def sample(rgb, labels, rng):
         cands.append((int(xs[i]), int(ys[i]), 2 * rng.randint(MIN_S // 2, MAX_S // 2)))
     covered = np.zeros((h, w), bool)
     kept, rejected = [], []
+    first_area = cands[0][2] * cands[0][2]
     for cx, cy, s in cands:
         if len(kept) == K:
             break
         x0, y0 = max(0, cx - s // 2), max(0, cy - s // 2)
         x1, y1 = min(w, cx - s // 2 + s), min(h, cy - s // 2 + s)
-        area = (x1 - x0) * (y1 - y0)
+        area = first_area if rule == "reference" else (x1 - x0) * (y1 - y0)
         if covered[y0:y1, x0:x1].sum() > DEDUP * area:
             rejected.append((cx, cy, s))
             continue
@@ -61,7 +68,7 @@ def sample(rgb, labels, rng):
         window = labels[max(0, y0):y0 + s, max(0, x0):x0 + s]
         label = int(labels[cy, cx])
         purity = float((window == label).mean())
-        patches.append((label, purity, cv2.resize(crop, (OUT, OUT))))
+        patches.append((label, purity, cv2.resize(crop, (OUT, OUT)), s))
     return patches
 
 
@@ -88,22 +95,34 @@ def graph(labels, rng):
 
 
 def main():
-    root = sys.argv[1]
-    lst = sys.argv[2] if len(sys.argv) > 2 else "train.txt"
+    args = sys.argv[1:]
+    rule = "reference"
+    if "--dedup-rule" in args:
+        i = args.index("--dedup-rule")
+        rule = args[i + 1] if i + 1 < len(args) else ""
+        del args[i:i + 2]
+    if rule not in ("reference", "own-area") or not args:
+        sys.exit("usage: reference_mix.py DATASET_FOLDER [LIST_FILE] [--dedup-rule reference|own-area]")
+    root = args[0]
+    lst = args[1] if len(args) > 1 else "train.txt"
     pairs = [line.split() for line in open(os.path.join(root, lst)) if line.strip()]
     t0 = time.perf_counter()
     images = decode(root, pairs)
     t1 = time.perf_counter()
     rng = random.Random(0)
     nodes = 0
+    sides = 0
     for b in range(0, len(images), PER_BATCH):
         labels = []
         for rgb, lab in images[b:b + PER_BATCH]:
-            labels += [p[0] for p in sample(rgb, lab, rng)]
+            patches = sample(rgb, lab, rng, rule)
+            labels += [p[0] for p in patches]
+            sides += sum(p[3] for p in patches)
         graph(labels, rng)
         nodes += len(labels)
     t2 = time.perf_counter()
-    print(f"images {len(images)}, patches {nodes}")
+    print(f"images {len(images)}, patches {nodes}, dedup rule {rule}")
+    print(f"meanSide {sides / max(1, nodes):.1f}")
     print(f"decodeSeconds {t1 - t0:.3f}")
     print(f"sampleCropGraphSeconds {t2 - t1:.3f}")
     print(f"endToEndSeconds {t2 - t0:.3f}")

@@ -7,13 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mmtune.data.DatasetException;
-import org.mmtune.match.GraphBuilder;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
-import org.mmtune.match.PatchDescriptor;
+import org.mmtune.match.MixMatchService;
 import org.mmtune.match.TripletStats;
 import org.mmtune.mix.Mixer;
-import org.mmtune.mix.Seeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +30,7 @@ import picocli.CommandLine.Spec;
 public final class MatchCommand implements Callable<Integer> {
 
     /** Side of the network-free descriptor. */
-    static final int DESCRIPTOR_SIDE = 16;
+    static final int DESCRIPTOR_SIDE = MixMatchService.DESCRIPTOR_SIDE;
 
     @Mixin
     MixOptions options;
@@ -63,12 +61,12 @@ public final class MatchCommand implements Callable<Integer> {
         if (!(margin >= 0) || Double.isInfinite(margin)) {
             throw new IllegalArgumentException("--margin must be a finite number >= 0 (got " + margin + ")");
         }
-        MixRun run = MixRun.sample(options, grid != null ? Mixer.Crops.BOTH : Mixer.Crops.GRAY);
+        MixRun run = MixRun.sample(options, grid != null ? Mixer.Crops.BOTH : Mixer.Crops.GRAY, s, semiHard);
         int[] labels = run.batch.labels();
         long t0 = System.nanoTime();
-        float[][] emb = PatchDescriptor.describe(run.batch.gray(), run.batch.outSize(), DESCRIPTOR_SIDE);
+        float[][] emb = MixMatchService.descriptors(run.batch);
         long t1 = System.nanoTime();
-        MatchGraph g = GraphBuilder.build(s, labels, Seeds.batchSeed(run.config.seed(), run.batchIndex, 1), emb, semiHard);
+        MatchGraph g = run.service.graph(labels, run.batchIndex, emb);
         long t2 = System.nanoTime();
         TripletStats ts = TripletStats.compute(emb, g.triplets(), margin);
 
@@ -105,6 +103,8 @@ public final class MatchCommand implements Callable<Integer> {
             m.put("positiveEdges", g.positiveEdges());
             m.put("negativeEdges", g.negativeEdges());
             m.put("order", g.order());
+            m.put("graphSeed", MixMatchService.graphSeed(run.config.seed(), run.batchIndex));
+            m.put("imageIndices", run.batch.imageIndices());
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("embedding", "gray " + DESCRIPTOR_SIDE + "x" + DESCRIPTOR_SIDE + ", mean-subtracted, L2-normalised");
             t.put("margin", margin);

@@ -2,11 +2,16 @@ package org.mmtune.cli;
 
 import java.nio.file.Path;
 import org.mmtune.data.DatasetException;
+import java.util.List;
 import org.mmtune.data.DatasetLoader;
+import org.mmtune.data.ImagePair;
 import org.mmtune.data.SampleData;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.mix.DedupRule;
+import org.mmtune.mix.ImagePool;
 import org.mmtune.mix.LabelMode;
 import org.mmtune.mix.MixConfig;
+import org.mmtune.mix.SizeMode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,6 +45,24 @@ public final class MixOptions {
             description = "Skip a candidate when more than this share of it is already covered (default: ${DEFAULT-VALUE}; 1 = off).")
     double dedup;
 
+    @Option(names = "--dedup-rule", paramLabel = "RULE", defaultValue = "reference",
+            description = "reference (covered area compared with the first candidate's area, as the reference "
+                    + "implementation does) or own-area (with each candidate's own in-image area) (default: ${DEFAULT-VALUE}).")
+    String dedupRule;
+
+    @Option(names = "--size-mode", paramLabel = "MODE", defaultValue = "absolute",
+            description = "absolute (--min-size..--max-size pixels) or relative (--min-fraction..--max-fraction "
+                    + "of each image's shorter side) (default: ${DEFAULT-VALUE}).")
+    String sizeMode;
+
+    @Option(names = "--min-fraction", paramLabel = "F", defaultValue = "0.125",
+            description = "Smallest patch side as a fraction of the shorter image side, relative mode (default: ${DEFAULT-VALUE}).")
+    double minFraction;
+
+    @Option(names = "--max-fraction", paramLabel = "F", defaultValue = "0.5",
+            description = "Largest patch side as a fraction of the shorter image side, relative mode (default: ${DEFAULT-VALUE}).")
+    double maxFraction;
+
     @Option(names = "--candidates", paramLabel = "F", defaultValue = "5", description = "Candidates drawn per wanted patch (default: ${DEFAULT-VALUE}).")
     int candidates;
 
@@ -59,6 +82,11 @@ public final class MixOptions {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0", description = "Batch number: which images and patches (default: ${DEFAULT-VALUE}).")
     long batch;
 
+    @Option(names = "--max-images", paramLabel = "N", defaultValue = "0",
+            description = "Draw batches from the first N images of the split only, as an experiment's maxTrainImages "
+                    + "does (default: ${DEFAULT-VALUE} = all).")
+    int maxImages;
+
     @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores).")
     Integer threads;
 
@@ -70,16 +98,33 @@ public final class MixOptions {
             case "majority" -> mode = LabelMode.MAJORITY;
             default -> throw new IllegalArgumentException("--label-mode: '" + labelMode + "' is not one of center, majority");
         }
+        DedupRule rule = DedupRule.parse(dedupRule);
+        if (rule == null) {
+            throw new IllegalArgumentException("--dedup-rule: '" + dedupRule + "' is not one of reference, own-area");
+        }
+        SizeMode sm = SizeMode.parse(sizeMode);
+        if (sm == null) {
+            throw new IllegalArgumentException("--size-mode: '" + sizeMode + "' is not one of absolute, relative");
+        }
         MixConfig c = new MixConfig(images, patchesPerImage, minSize, maxSize, outSize, backgroundRatio, dedup,
-                candidates, mode, rankByPurity, seed);
+                candidates, mode, rankByPurity, seed, rule, sm, minFraction, maxFraction);
         java.util.List<String> p = c.problems();
         if (!p.isEmpty()) {
             throw new IllegalArgumentException(optionNames(String.join("; ", p)));
+        }
+        if (maxImages < 0) {
+            throw new IllegalArgumentException("--max-images must be at least 0 (got " + maxImages + ")");
         }
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1 (got " + threads + ")");
         }
         return c;
+    }
+
+    /** The images batches are drawn from: the split's pairs (its first {@code --max-images}). */
+    ImagePool pool(SegmentationDataset ds) {
+        List<ImagePair> pairs = ds.pairs(split);
+        return ImagePool.of(ds, maxImages > 0 && pairs.size() > maxImages ? pairs.subList(0, maxImages) : pairs);
     }
 
     int threadCount() {
@@ -91,7 +136,8 @@ public final class MixOptions {
         return msg.replace("imagesPerBatch", "--images").replace("patchesPerImage", "--patches-per-image")
                 .replace("minSize", "--min-size").replace("maxSize", "--max-size").replace("outSize", "--out-size")
                 .replace("backgroundRatio", "--background-ratio").replace("dedupThreshold", "--dedup")
-                .replace("candidateFactor", "--candidates");
+                .replace("candidateFactor", "--candidates").replace("minFraction", "--min-fraction")
+                .replace("maxFraction", "--max-fraction");
     }
 
     SegmentationDataset open() throws DatasetException {

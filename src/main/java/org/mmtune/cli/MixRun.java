@@ -12,6 +12,8 @@ import java.util.Map;
 import org.mmtune.data.ClassInfo;
 import org.mmtune.data.DatasetException;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.match.MatchStrategy;
+import org.mmtune.match.MixMatchService;
 import org.mmtune.mix.BatchLoader;
 import org.mmtune.mix.ContactSheet;
 import org.mmtune.mix.MixConfig;
@@ -19,7 +21,6 @@ import org.mmtune.mix.MixStats;
 import org.mmtune.mix.MixedBatch;
 import org.mmtune.mix.Mixer;
 import org.mmtune.mix.Patch;
-import org.mmtune.mix.PatchSampler;
 import org.mmtune.util.AtomicFiles;
 
 /** One sampled batch for the {@code mix} and {@code match} commands: dataset, settings, patches, timings. */
@@ -33,9 +34,12 @@ final class MixRun {
     final MixedBatch batch;
     final double decodeSeconds;
     final double mixSeconds;
+    final MixMatchService service;
 
     private MixRun(SegmentationDataset dataset, MixConfig config, String split, long batchIndex,
-                   BatchLoader.Loaded loaded, MixedBatch batch, double decodeSeconds, double mixSeconds) {
+                   BatchLoader.Loaded loaded, MixedBatch batch, double decodeSeconds, double mixSeconds,
+                   MixMatchService service) {
+        this.service = service;
         this.dataset = dataset;
         this.config = config;
         this.split = split;
@@ -47,20 +51,25 @@ final class MixRun {
     }
 
     static MixRun sample(MixOptions o, Mixer.Crops crops) throws DatasetException {
+        return sample(o, crops, MatchStrategy.CLASSWISE, false);
+    }
+
+    /** Batch {@code --batch} of the split through the shared mix-and-match service. */
+    static MixRun sample(MixOptions o, Mixer.Crops crops, MatchStrategy strategy, boolean semiHard)
+            throws DatasetException {
         MixConfig cfg = o.config();
         SegmentationDataset ds = o.open();
-        PatchSampler sampler = PatchSampler.forDataset(cfg, ds);
-        int[] chosen = sampler.chooseImages(ds.pairs(o.split).size(), o.batch);
+        MixMatchService service = MixMatchService.forDataset(ds, cfg, strategy, semiHard);
         long t0 = System.nanoTime();
-        BatchLoader.Loaded loaded = BatchLoader.load(ds, o.split, chosen, o.threadCount());
+        BatchLoader.Loaded loaded = service.load(o.pool(ds), o.batch, o.threadCount());
         long t1 = System.nanoTime();
         if (loaded.samples().isEmpty()) {
-            throw new DatasetException(ds.root() + ": none of the " + chosen.length + " chosen images of split '"
-                    + o.split + "' could be read (first: " + loaded.skipped().get(0) + ")");
+            throw new DatasetException(ds.root() + ": none of the " + loaded.skipped().size()
+                    + " chosen images of split '" + o.split + "' could be read (first: " + loaded.skipped().get(0) + ")");
         }
-        MixedBatch b = new Mixer(sampler, crops).mix(loaded.samples(), loaded.indices(), o.batch, o.threadCount());
+        MixedBatch b = service.mix(loaded, o.batch, crops, o.threadCount());
         long t2 = System.nanoTime();
-        return new MixRun(ds, cfg, o.split, o.batch, loaded, b, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        return new MixRun(ds, cfg, o.split, o.batch, loaded, b, (t1 - t0) / 1e9, (t2 - t1) / 1e9, service);
     }
 
     String className(int index) {

@@ -98,6 +98,12 @@ public final class ExperimentConfig {
         public int outSize = 128;
         public double backgroundRatio = 0.1;
         public double dedupOverlap = 0.6;
+        /** reference (covered area against the first candidate's area, as the reference code) or own-area. */
+        public String dedupRule = "reference";
+        /** absolute (minSize..maxSize pixels) or relative (minFraction..maxFraction of the shorter image side). */
+        public String sizeMode = "absolute";
+        public double minFraction = 0.125;
+        public double maxFraction = 0.5;
         /** classwise (the paper), random or hard. */
         public String strategy = "classwise";
         public float margin = 2.1f;
@@ -187,6 +193,21 @@ public final class ExperimentConfig {
         }
         ratio(p, "mm.backgroundRatio", mm.backgroundRatio);
         ratio(p, "mm.dedupOverlap", mm.dedupOverlap);
+        if (org.mmtune.mix.DedupRule.parse(mm.dedupRule) == null) {
+            p.add("mm.dedupRule: '" + mm.dedupRule + "' is not one of reference, own-area");
+        }
+        if (org.mmtune.mix.SizeMode.parse(mm.sizeMode) == null) {
+            p.add("mm.sizeMode: '" + mm.sizeMode + "' is not one of absolute, relative");
+        }
+        if (!(mm.minFraction > 0 && mm.minFraction <= 1)) {
+            p.add("mm.minFraction: " + mm.minFraction + " must be in (0, 1]");
+        }
+        if (!(mm.maxFraction > 0 && mm.maxFraction <= 1)) {
+            p.add("mm.maxFraction: " + mm.maxFraction + " must be in (0, 1]");
+        }
+        if (mm.minFraction > mm.maxFraction) {
+            p.add("mm.minFraction: " + mm.minFraction + " is larger than mm.maxFraction " + mm.maxFraction);
+        }
         if (mm.strategy == null || !STRATEGIES.contains(mm.strategy.toLowerCase(Locale.ROOT))) {
             p.add("mm.strategy: '" + mm.strategy + "' is not one of classwise, random, hard");
         }

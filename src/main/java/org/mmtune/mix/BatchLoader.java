@@ -3,9 +3,7 @@ package org.mmtune.mix;
 import java.util.ArrayList;
 import java.util.List;
 import org.mmtune.data.DatasetException;
-import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
-import org.mmtune.data.SampleReader;
 import org.mmtune.data.SegmentationDataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +31,22 @@ public final class BatchLoader {
 
     /** Decodes pairs {@code indices} of {@code split} with {@code threads} threads. */
     public static Loaded load(SegmentationDataset ds, String split, int[] indices, int threads) {
-        List<ImagePair> pairs = ds.pairs(split);
+        return load(ImagePool.of(ds, ds.pairs(split)), indices, threads);
+    }
+
+    /** Decodes images {@code indices} of {@code pool} with {@code threads} threads (1 = the calling thread). */
+    public static Loaded load(ImagePool pool, int[] indices, int threads) {
         Sample[] out = new Sample[indices.length];
         String[] err = new String[indices.length];
         Mixer.runParallel(indices.length, threads, i -> {
-            ImagePair p = pairs.get(indices[i]);
             try {
-                out[i] = SampleReader.read(ds, p);
+                out[i] = pool.read(indices[i]);
             } catch (DatasetException e) {
-                LOG.debug("skipping {}", p.image(), e);
+                LOG.debug("skipping image {}", indices[i], e);
                 err[i] = e.getMessage();
             } catch (RuntimeException e) {
-                LOG.debug("skipping {}", p.image(), e);
-                err[i] = p.image() + ": " + e.getMessage();
+                LOG.debug("skipping image {}", indices[i], e);
+                err[i] = "image " + indices[i] + ": " + e.getMessage();
             }
         });
         List<Sample> samples = new ArrayList<>();

@@ -92,6 +92,7 @@ public final class MixCheck {
         int purityMismatch = 0;
         int topUps = 0;
         double sizeSum = 0;
+        double expectedSum = 0;
         List<Patch> all = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
@@ -105,6 +106,11 @@ public final class MixCheck {
                 hasBgPixel |= v == bg;
                 hasFg |= v != bg && v < nc && v != s.ignoreIndex();
             }
+            int lo = cfg.evenMin(s.width(), s.height());
+            int hi = cfg.evenMax(s.width(), s.height());
+            expectedSum += ps.size() * (lo + hi) / 2.0;
+            boolean reference = cfg.dedupRule() == DedupRule.REFERENCE;
+            List<Patch> group = new ArrayList<>(); // reference rule: the foreground patches, de-duplicated among themselves
             for (int k = 0; k < ps.size(); k++) {
                 Patch p = ps.get(k);
                 int c = s.label(p.cx(), p.cy());
@@ -114,7 +120,7 @@ public final class MixCheck {
                 if (c == bg) {
                     bgCount++;
                 }
-                if (p.size() % 2 != 0 || p.size() < cfg.minSize() || p.size() > cfg.maxSize()) {
+                if (p.size() % 2 != 0 || p.size() < lo || p.size() > hi) {
                     badSizes++;
                 }
                 sizeSum += p.size();
@@ -124,7 +130,16 @@ public final class MixCheck {
                 if (Math.abs(purity(s, p) - p.purity()) > 1e-9) {
                     purityMismatch++;
                 }
-                if (covered(ps, k, p, s.width(), s.height()) > cfg.dedupThreshold() * area(p, s.width(), s.height())) {
+                if (reference) {
+                    if (c != bg) {
+                        int firstSide = (group.isEmpty() ? p : group.get(0)).size();
+                        long first = (long) firstSide * firstSide;
+                        if (covered(group, group.size(), p, s.width(), s.height()) > cfg.dedupThreshold() * first) {
+                            topUps++;
+                        }
+                        group.add(p);
+                    }
+                } else if (covered(ps, k, p, s.width(), s.height()) > cfg.dedupThreshold() * area(p, s.width(), s.height())) {
                     topUps++;
                 }
             }
@@ -136,7 +151,7 @@ public final class MixCheck {
             }
         }
         // class shares with de-duplication off: the expectation is exact there
-        PatchSampler plain = new PatchSampler(cfg.withDedupThreshold(1).withRankByPurity(false)
+        PatchSampler plain = new PatchSampler(cfg.withDedupThreshold(1).withDedupRule(DedupRule.OWN_AREA).withRankByPurity(false)
                 .withLabelMode(LabelMode.CENTER).withBackgroundRatio(0), nc, -1);
         double[] expected = new double[nc];
         double[] observed = new double[nc];
@@ -188,7 +203,7 @@ public final class MixCheck {
             }
             noTriplet += labels.length - g.triplets().length;
         }
-        double expectedMean = (cfg.evenMin() + cfg.evenMax()) / 2.0;
+        double expectedMean = all.isEmpty() ? (cfg.evenMin() + cfg.evenMax()) / 2.0 : expectedSum / all.size();
         return new Result(samples.size(), all.size(), voidCentres, bgOutside, quotaMisses, badSizes,
                 all.isEmpty() ? 0 : sizeSum / all.size(), expectedMean, labelMismatch, purityMismatch, topUps,
                 observed, expected, tv, plainPatches, batches, disconnected, noTriplet);

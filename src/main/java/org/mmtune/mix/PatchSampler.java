@@ -14,11 +14,16 @@ import org.mmtune.data.SegmentationDataset;
  *   <li>the centre pixel is drawn uniformly from the image's foreground pixels (not background,
  *       not void); when the dataset has a background class, {@link MixConfig#backgroundQuota()}
  *       patches per image are centred on background pixels instead;</li>
- *   <li>the side is uniform among the even values in [minSize, maxSize];</li>
- *   <li>{@code candidateFactor} times as many candidates as wanted are drawn; a candidate is
- *       skipped when the part of its (in-image) area already covered by kept patches exceeds
- *       {@code dedupThreshold} of that area; when too few survive, skipped ones top up the quota in
- *       draw order; optionally candidates are considered by decreasing label purity;</li>
+ *   <li>the side is uniform among the even values in [minSize, maxSize] (or, in relative mode, in
+ *       [minFraction, maxFraction] times the image's shorter side);</li>
+ *   <li>{@code candidateFactor} times as many candidates as wanted are drawn; under the reference's
+ *       rule ({@link DedupRule#REFERENCE}) a foreground candidate is skipped when the part of its
+ *       in-image window already covered by kept foreground patches exceeds {@code dedupThreshold}
+ *       times the area of the first drawn foreground candidate, and background candidates are taken
+ *       in order; under {@link DedupRule#OWN_AREA} any candidate is skipped when the part covered by
+ *       any kept patch exceeds {@code dedupThreshold} of its own in-image area. When too few
+ *       survive, skipped ones top up the quota in draw order; optionally candidates are considered
+ *       by decreasing label purity;</li>
  *   <li>the label is the centre pixel's class (or the window's majority class); the purity is the
  *       share of the window's in-image pixels having that label.</li>
  * </ol>
@@ -124,6 +129,8 @@ public final class PatchSampler {
         int ignore = sample.ignoreIndex();
         int k = config.patchesPerImage();
         int factor = config.candidateFactor();
+        int sideLo = config.evenMin(w, h) / 2;
+        int sideHi = config.evenMax(w, h) / 2;
 
         PixelPicker fg = new PixelPicker(labels, ignore, false);
         PixelPicker bg = backgroundIndex >= 0 ? new PixelPicker(labels, ignore, true) : null;
@@ -137,7 +144,7 @@ public final class PatchSampler {
             if (p < 0) {
                 break; // no background in this image: its quota goes to the foreground
             }
-            bgCands.add(new Candidate(p % w, p / w, drawSide(rng), labels[p] & 0xFF, order++));
+            bgCands.add(new Candidate(p % w, p / w, drawSide(rng, sideLo, sideHi), labels[p] & 0xFF, order++));
         }
         int keptBg = Math.min(nBg, bgCands.size());
         int nFg = k - keptBg;
@@ -147,7 +154,7 @@ public final class PatchSampler {
             if (p < 0) {
                 break;
             }
-            fgCands.add(new Candidate(p % w, p / w, drawSide(rng), labels[p] & 0xFF, order++));
+            fgCands.add(new Candidate(p % w, p / w, drawSide(rng, sideLo, sideHi), labels[p] & 0xFF, order++));
         }
         if (fgCands.isEmpty() && bg != null && nFg > 0) {
             // An image with no foreground: all its patches come from the background.
@@ -156,7 +163,7 @@ public final class PatchSampler {
                 if (p < 0) {
                     break;
                 }
-                fgCands.add(new Candidate(p % w, p / w, drawSide(rng), labels[p] & 0xFF, order++));
+                fgCands.add(new Candidate(p % w, p / w, drawSide(rng, sideLo, sideHi), labels[p] & 0xFF, order++));
             }
         }
 
@@ -173,8 +180,17 @@ public final class PatchSampler {
         }
 
         List<Candidate> kept = new ArrayList<>(k);
-        select(bgCands, keptBg, kept, w, h);
-        select(fgCands, k - kept.size(), kept, w, h);
+        if (config.dedupRule() == DedupRule.REFERENCE) {
+            // the reference keeps its first background candidates as drawn and de-duplicates the
+            // foreground ones among themselves
+            select(bgCands, keptBg, kept, w, h, false);
+            List<Candidate> fgKept = new ArrayList<>(k);
+            select(fgCands, k - kept.size(), fgKept, w, h, true);
+            kept.addAll(fgKept);
+        } else {
+            select(bgCands, keptBg, kept, w, h, true);
+            select(fgCands, k - kept.size(), kept, w, h, true);
+        }
 
         List<Patch> out = new ArrayList<>(kept.size());
         for (Candidate c : kept) {
@@ -186,14 +202,16 @@ public final class PatchSampler {
         return out;
     }
 
-    private int drawSide(SplittableRandom rng) {
-        int lo = config.evenMin() / 2;
-        int hi = config.evenMax() / 2;
+    /** An even side, uniform in [2·lo, 2·hi]. */
+    private static int drawSide(SplittableRandom rng, int lo, int hi) {
         return 2 * (lo + rng.nextInt(hi - lo + 1));
     }
 
-    /** Keeps up to {@code quota} candidates of a group, de-duplicated, topping up from the skipped ones. */
-    private void select(List<Candidate> cands, int quota, List<Candidate> kept, int w, int h) {
+    /**
+     * Keeps up to {@code quota} candidates of a group, de-duplicated against {@code kept} (when
+     * {@code dedup}), topping up from the skipped ones.
+     */
+    private void select(List<Candidate> cands, int quota, List<Candidate> kept, int w, int h, boolean dedup) {
         if (quota <= 0 || cands.isEmpty()) {
             return;
         }
@@ -204,15 +222,17 @@ public final class PatchSampler {
                     : Integer.compare(a.order, b.order));
         }
         double thr = config.dedupThreshold();
+        boolean reference = config.dedupRule() == DedupRule.REFERENCE;
+        // the reference compares with the first drawn candidate's full area, whatever the order of consideration
+        long firstArea = (long) cands.get(0).size * cands.get(0).size;
         List<Candidate> skipped = new ArrayList<>();
         int got = 0;
         for (Candidate c : ordered) {
             if (got == quota) {
                 break;
             }
-            long area = inImageArea(c, w, h);
-            long covered = coveredArea(c, kept, w, h);
-            if (covered > thr * area) {
+            long area = reference ? firstArea : inImageArea(c, w, h);
+            if (dedup && coveredArea(c, kept, w, h) > thr * area) {
                 skipped.add(c);
             } else {
                 kept.add(c);

@@ -1,85 +1,78 @@
 package org.mmtune.train;
 
-import java.util.Random;
+import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
+import static org.bytedeco.opencv.global.opencv_core.PCACompute;
 
-/** Projects rows onto their first two principal components (power iteration with deflation, plain Java). */
+import java.nio.DoubleBuffer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Projects rows onto their first two principal components, computed by OpenCV's {@code PCACompute}
+ * (the data centred on its mean). Principal axes have no sign of their own, so a fixed rule picks it:
+ * each axis is flipped so that its largest-magnitude loading is positive (the first such loading
+ * when several tie). Training's embedding snapshots and the Match view's PCA layout both use this,
+ * so the same embeddings give the same picture, axes included.
+ */
 public final class Pca2d {
 
     private Pca2d() {
     }
 
-    /** @param x {@code n} rows of {@code d} values; returns {@code n} rows of {x, y} */
+    /** @param x {@code n} rows of {@code d} values; returns {@code n} rows of {x, y} (zeros when n &lt; 2) */
     public static double[][] project(float[][] x) {
         int n = x.length;
-        if (n == 0) {
-            return new double[0][];
+        double[][] out = new double[n][2];
+        if (n < 2 || x[0].length == 0) {
+            return out;
         }
         int d = x[0].length;
-        double[] mean = new double[d];
-        for (float[] r : x) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += r[j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
-        double[][] c = new double[n][d];
+        double[] flat = new double[n * d];
         for (int i = 0; i < n; i++) {
+            if (x[i].length != d) {
+                throw new IllegalArgumentException("row " + i + " has " + x[i].length + " values, row 0 has " + d);
+            }
             for (int j = 0; j < d; j++) {
-                c[i][j] = x[i][j] - mean[j];
+                flat[i * d + j] = x[i][j];
             }
         }
-        double[][] out = new double[n][2];
-        Random rnd = new Random(7);
-        for (int comp = 0; comp < 2; comp++) {
-            double[] v = new double[d];
-            for (int j = 0; j < d; j++) {
-                v[j] = rnd.nextGaussian();
+        double[][] axes;
+        double[] mean = new double[d];
+        try (Mat data = new Mat(n, d, CV_64FC1); Mat meanMat = new Mat(); Mat vectors = new Mat()) {
+            ((DoubleBuffer) data.createBuffer()).put(flat);
+            PCACompute(data, meanMat, vectors, 2);
+            ((DoubleBuffer) meanMat.createBuffer()).get(mean);
+            int k = Math.min(2, vectors.rows());
+            axes = new double[k][d];
+            DoubleBuffer v = vectors.createBuffer();
+            for (int c = 0; c < k; c++) {
+                v.get(axes[c]);
+                fixSign(axes[c]);
             }
-            normalise(v);
-            for (int iter = 0; iter < 60; iter++) {
-                double[] proj = new double[n];
-                for (int i = 0; i < n; i++) {
-                    proj[i] = dot(c[i], v);
-                }
-                double[] nv = new double[d];
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < d; j++) {
-                        nv[j] += proj[i] * c[i][j];
-                    }
-                }
-                if (normalise(nv) == 0) {
-                    break;
-                }
-                v = nv;
-            }
-            for (int i = 0; i < n; i++) {
-                double p = dot(c[i], v);
-                out[i][comp] = p;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < axes.length; c++) {
+                double p = 0;
                 for (int j = 0; j < d; j++) {
-                    c[i][j] -= p * v[j];
+                    p += (flat[i * d + j] - mean[j]) * axes[c][j];
                 }
+                out[i][c] = p;
             }
         }
         return out;
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static double normalise(double[] v) {
-        double n = Math.sqrt(dot(v, v));
-        if (n > 0) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] /= n;
+    /** Flips {@code v} so that its largest-magnitude entry (the first, on ties) is positive. */
+    static void fixSign(double[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (Math.abs(v[j]) > Math.abs(v[best])) {
+                best = j;
             }
         }
-        return n;
+        if (v[best] < 0) {
+            for (int j = 0; j < v.length; j++) {
+                v[j] = -v[j];
+            }
+        }
     }
 }

@@ -74,6 +74,42 @@ class MixCommandsTest {
     }
 
     @Test
+    void dedupRuleAndRelativeSizesAreOptions() throws Exception {
+        String[] base = {"mix", data.toString(), "--images", "6", "--seed", "4"};
+        JsonNode ref = mixJson("ref.json", base);
+        JsonNode refExplicit = mixJson("ref2.json", concat(base, "--dedup-rule", "reference"));
+        JsonNode own = mixJson("own.json", concat(base, "--dedup-rule", "own-area"));
+        assertThat(ref.get("config").get("dedupRule").asText()).isEqualTo("reference");
+        assertThat(own.get("config").get("dedupRule").asText()).isEqualTo("own-area");
+        assertThat(refExplicit.get("patches")).isEqualTo(ref.get("patches"));
+        assertThat(own.get("patches")).isNotEqualTo(ref.get("patches"));
+        // relative sides: 0.25..0.5 of the 120-pixel shorter side of the synthetic images = 30..60
+        JsonNode rel = mixJson("rel.json", concat(base, "--size-mode", "relative", "--min-fraction", "0.25",
+                "--max-fraction", "0.5"));
+        assertThat(rel.get("config").get("sizeMode").asText()).isEqualTo("relative");
+        rel.get("patches").forEach(p -> assertThat(p.get("size").asInt()).isBetween(30, 60));
+        Run bad = run("mix", data.toString(), "--dedup-rule", "first");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("mmtune: --dedup-rule: 'first' is not one of reference, own-area");
+        Run badFraction = run("mix", data.toString(), "--size-mode", "relative", "--max-fraction", "1.5");
+        assertThat(badFraction.code()).isEqualTo(2);
+        assertThat(badFraction.err()).contains("--max-fraction must be in (0, 1]");
+    }
+
+    private static JsonNode mixJson(String name, String... args) throws Exception {
+        Path json = dir.resolve(name);
+        Run r = run(concat(args, "--json", json.toString()));
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(json.toFile());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badOptionsGiveOneLineAndExitCode2() {
         Run r = run("mix", data.toString(), "--min-size", "300");
         assertThat(r.code()).isEqualTo(2);

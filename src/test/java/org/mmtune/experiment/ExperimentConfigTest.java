@@ -31,6 +31,12 @@ class ExperimentConfigTest {
         assertThat(reject("{\"maxTrainImages\": -1}").getMessage()).contains("maxTrainImages");
         assertThat(reject("{\"mm\": {\"backgroundRatio\": 1.5}}").getMessage()).contains("mm.backgroundRatio");
         assertThat(reject("{\"mm\": {\"strategy\": \"nearest\"}}").getMessage()).contains("mm.strategy");
+        assertThat(reject("{\"mm\": {\"dedupRule\": \"first\"}}").getMessage())
+                .contains("mm.dedupRule: 'first' is not one of reference, own-area");
+        assertThat(reject("{\"mm\": {\"sizeMode\": \"scaled\"}}").getMessage()).contains("mm.sizeMode");
+        assertThat(reject("{\"mm\": {\"minFraction\": 0}}").getMessage()).contains("mm.minFraction");
+        assertThat(reject("{\"mm\": {\"minFraction\": 0.6, \"maxFraction\": 0.4}}").getMessage())
+                .contains("mm.minFraction");
         assertThat(reject("{\"device\": \"tpu\"}").getMessage()).contains("device");
         assertThat(reject("{\"proxy\": {\"iterations\": \"many\"}}").getMessage()).contains("proxy.iterations");
         assertThat(reject("{\"backbone\": {\"type\": \"resnet\"}}").getMessage()).contains("backbone.type");

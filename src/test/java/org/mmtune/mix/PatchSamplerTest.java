@@ -130,11 +130,89 @@ class PatchSamplerTest {
     }
 
     @Test
-    void deduplicationSkipsCoveredCandidates() {
+    void referenceRuleComparesWithTheFirstCandidatesArea() {
+        // create_patch.patchDeDup: skip when covered area > 0.6 x (first candidate's side)^2
         Sample s = TestImages.of("d", 640, 480, (x, y) -> 1 + (x / 40 + y / 40) % 4);
         for (double thr : new double[] {0.0, 0.3, 0.6}) {
             PatchSampler sampler = new PatchSampler(MixConfig.defaults().withDedupThreshold(thr)
                     .withSizes(64, 128), 5, -1);
+            assertThat(sampler.config().dedupRule()).isEqualTo(DedupRule.REFERENCE);
+            for (int b = 0; b < 20; b++) {
+                List<Patch> kept = sampler.sample(s, 0, b);
+                assertThat(kept).hasSize(10);
+                // the first drawn candidate is always kept (nothing is covered yet), so it is kept.get(0)
+                long first = (long) kept.get(0).size() * kept.get(0).size();
+                int ok = 0;
+                boolean toppingUp = false;
+                for (int i = 0; i < kept.size(); i++) {
+                    Patch p = kept.get(i);
+                    boolean passes = covered(kept, i, p, 640, 480) <= thr * first;
+                    if (passes) {
+                        assertThat(toppingUp).as("a passing patch after a top-up").isFalse();
+                        ok++;
+                    } else {
+                        toppingUp = true;
+                    }
+                }
+                if (thr >= 0.3) {
+                    assertThat(ok).as("threshold " + thr + " batch " + b).isEqualTo(10);
+                }
+            }
+        }
+    }
+
+    @Test
+    void referenceRuleKeepsSmallerPatchesThanTheOwnAreaRule() {
+        // a small first candidate makes the reference's bar low, so large windows are skipped more often
+        Sample s = TestImages.of("m", 480, 360, (x, y) -> 1 + (x / 60 + y / 60) % 5);
+        PatchSampler ref = new PatchSampler(MixConfig.defaults(), 6, -1);
+        PatchSampler own = new PatchSampler(MixConfig.defaults().withDedupRule(DedupRule.OWN_AREA), 6, -1);
+        double sumRef = 0;
+        double sumOwn = 0;
+        int differing = 0;
+        for (int b = 0; b < 60; b++) {
+            List<Patch> a = ref.sample(s, 0, b);
+            List<Patch> o = own.sample(s, 0, b);
+            sumRef += a.stream().mapToInt(Patch::size).sum();
+            sumOwn += o.stream().mapToInt(Patch::size).sum();
+            differing += a.equals(o) ? 0 : 1;
+            assertThat(a.get(0)).as("same first candidate").isEqualTo(o.get(0));
+        }
+        assertThat(differing).isPositive();
+        assertThat(sumRef).isLessThan(sumOwn);
+    }
+
+    @Test
+    void referenceRuleDeduplicatesForegroundAmongItself() {
+        // background (0) below, two classes above; 3 background patches are wanted, taken as drawn, and
+        // the 7 foreground ones are de-duplicated only against each other, against the first one's area
+        Sample s = TestImages.of("b", 400, 400, (x, y) -> y < 200 ? 1 + x / 200 : 0);
+        PatchSampler ref = new PatchSampler(MixConfig.defaults().withBackgroundRatio(0.3).withSizes(64, 128), 3, 0);
+        for (int b = 0; b < 20; b++) {
+            List<Patch> p = ref.sample(s, 0, b);
+            assertThat(p).hasSize(10);
+            assertThat(p.subList(0, 3)).allMatch(x -> x.label() == 0);
+            List<Patch> fg = p.subList(3, 10);
+            assertThat(fg).allMatch(x -> x.label() > 0);
+            long first = (long) fg.get(0).size() * fg.get(0).size();
+            boolean toppingUp = false;
+            for (int i = 0; i < fg.size(); i++) {
+                boolean passes = covered(fg, i, fg.get(i), 400, 400) <= 0.6 * first;
+                if (passes) {
+                    assertThat(toppingUp).as("a passing patch after a top-up, batch " + b).isFalse();
+                } else {
+                    toppingUp = true;
+                }
+            }
+        }
+    }
+
+    @Test
+    void ownAreaRuleSkipsCandidatesCoveredBeyondTheirOwnArea() {
+        Sample s = TestImages.of("d", 640, 480, (x, y) -> 1 + (x / 40 + y / 40) % 4);
+        for (double thr : new double[] {0.0, 0.3, 0.6}) {
+            PatchSampler sampler = new PatchSampler(MixConfig.defaults().withDedupThreshold(thr)
+                    .withDedupRule(DedupRule.OWN_AREA).withSizes(64, 128), 5, -1);
             for (int b = 0; b < 20; b++) {
                 List<Patch> kept = sampler.sample(s, 0, b);
                 assertThat(kept).hasSize(10);

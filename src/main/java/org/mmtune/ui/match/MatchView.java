@@ -60,9 +60,12 @@ public final class MatchView extends BorderPane implements SnapshotAware {
     private final ImageView[] tripletViews = {new ImageView(), new ImageView(), new ImageView()};
     private final Label[] tripletCaptions = {new Label("anchor"), new Label("positive"), new Label("negative")};
 
+    private final MixViewModel mixVm;
+
     public MatchView(WorkbenchContext ctx) {
         this.ctx = ctx;
         MixViewModel mix = ctx.shared(MixViewModel.class, MixViewModel::new);
+        this.mixVm = mix;
         this.vm = ctx.shared(MatchViewModel.class, () -> new MatchViewModel(mix));
         setId("match-view");
         canvas.setId("graph-canvas");
@@ -209,6 +212,27 @@ public final class MatchView extends BorderPane implements SnapshotAware {
         Button fit = new Button("Fit");
         fit.setOnAction(e -> canvas.fit());
 
+        javafx.scene.control.Spinner<Integer> batch = new javafx.scene.control.Spinner<>(0, Integer.MAX_VALUE,
+                (int) mixVm.batchProperty().get());
+        batch.setId("match-batch");
+        batch.setEditable(true);
+        batch.setTooltip(new Tooltip("Batch k of the seed's sequence: training's iteration k"));
+        batch.valueProperty().addListener((o, a, v) -> {
+            if (v != null) {
+                mixVm.batchProperty().set(v);
+            }
+        });
+        mixVm.batchProperty().addListener((o, a, v) -> {
+            if (batch.getValue() != v.intValue()) {
+                batch.getValueFactory().setValue(v.intValue());
+            }
+        });
+        Button runBatch = new Button("Show batch of run…");
+        runBatch.setId("show-run-batch");
+        runBatch.setTooltip(new Tooltip("Batch k as the chosen run trained on it: the run's dataset, training images,"
+                + " mm settings and seed (from its config.json)"));
+        runBatch.setOnAction(e -> chooseRun());
+
         GridPane form = new GridPane();
         form.setHgap(8);
         form.setVgap(6);
@@ -216,6 +240,8 @@ public final class MatchView extends BorderPane implements SnapshotAware {
         form.add(semi, 1, 1);
         form.addRow(2, new Label("Layout"), layout);
         form.add(negatives, 1, 3);
+        form.addRow(4, new Label("Batch"), batch);
+        form.add(runBatch, 1, 5);
         VBox box = new VBox(8, title("Match"), form, embedding, new HBox(6, loadNet, useDescriptor),
                 new HBox(6, exportJson, exportPng, fit), marginValue,
                 margin, violations, title("Triplet of the clicked node"), thumbs, tripletInfo, title("Graph"), stats);
@@ -319,6 +345,19 @@ public final class MatchView extends BorderPane implements SnapshotAware {
         double loss = 0.5 * Math.max(0, m + dp - dn);
         tripletInfo.setText(String.format("‖a−p‖² = %.4f%n‖a−n‖² = %.4f%nloss ½·max(0, m + ‖a−p‖² − ‖a−n‖²)%n"
                 + "     = %.4f at m = %.2f%s", dp, dn, loss, m, loss > 0 ? "  (violated)" : "  (satisfied)"));
+    }
+
+    private void chooseRun() {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Run folder whose batch to show");
+        Path run = ctx.runDirProperty().get();
+        if (run != null && java.nio.file.Files.isDirectory(run)) {
+            dc.setInitialDirectory(run.toFile());
+        }
+        File f = dc.showDialog(getScene().getWindow());
+        if (f != null) {
+            vm.showRun(f.toPath(), mixVm.batchProperty().get());
+        }
     }
 
     private void chooseCheckpoint() {

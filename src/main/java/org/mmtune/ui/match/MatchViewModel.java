@@ -17,10 +17,12 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.mmtune.experiment.CheckpointEmbedder;
-import org.mmtune.match.GraphBuilder;
 import org.mmtune.match.MatchGraph;
 import org.mmtune.match.MatchStrategy;
+import org.mmtune.match.MixMatchService;
 import org.mmtune.match.TripletStats;
+import org.mmtune.experiment.ExperimentConfig;
+import org.mmtune.experiment.MixMatchSource;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.Perf;
 import org.mmtune.ui.mix.MixResult;
@@ -124,6 +126,31 @@ public final class MatchViewModel {
     /** The network whose embeddings are used (null: the fixed descriptor). */
     public ObjectProperty<CheckpointEmbedder> embedderProperty() { return embedder; }
 
+    /**
+     * Shows batch {@code batchIndex} of the run in {@code runDir}: reads its config.json, finds its training
+     * images (in the background) and sets the Mix view to the run's dataset, split, images, sampler
+     * settings and seed, and this view to its strategy and margin. The graph shown is then the one the run
+     * trained on at iteration {@code batchIndex}.
+     */
+    public void showRun(java.nio.file.Path runDir, long batchIndex) {
+        message.set("Reading run " + runDir.getFileName() + " …");
+        Background.run("open run", () -> MixMatchSource.ofRun(runDir, org.mmtune.ui.common.DatasetAccess::read,
+                Runtime.getRuntime().availableProcessors()), r -> applyRun(r, batchIndex),
+                err -> message.set("Cannot show the run's batch: " + UserMessages.describe(err)));
+    }
+
+    /** Sets both views to a run's batch (FX thread). */
+    public void applyRun(MixMatchSource.RunBatches r, long batchIndex) {
+        ExperimentConfig c = r.config();
+        strategy.set(r.service().strategy());
+        semiHard.set(false);
+        margin.set(c.mm.margin);
+        String label = "run " + r.runDir().getFileName()
+                + (r.skipped().isEmpty() ? "" : " (" + r.skipped().size() + " unreadable training images skipped, as the run did)");
+        mix.showRun(r.dataset(), new MixViewModel.Pool(c.trainSplit, r.images(), label), r.service().config(),
+                batchIndex);
+    }
+
     private Settings settings() {
         return new Settings(strategy.get(), layout.get(), semiHard.get(), margin.get(), embedder.get());
     }
@@ -215,7 +242,7 @@ public final class MatchViewModel {
         float[][] emb;
         String embName;
         if (net == null) {
-            emb = Embeddings.descriptors(m.gray(), m.previewSize());
+            emb = Embeddings.descriptors(batch);
             embName = Embeddings.DESCRIPTOR_NAME;
         } else {
             java.util.List<org.mmtune.data.Sample> samples = new java.util.ArrayList<>();
@@ -225,7 +252,9 @@ public final class MatchViewModel {
             emb = net.embed(samples, batch.patches(), m.config().outSize());
             embName = net.describe();
         }
-        MatchGraph g = GraphBuilder.build(s, labels, m.config().seed(), emb, semiHard);
+        // the graph as training and `mmtune match` build it for this batch (same service, same seed)
+        MatchGraph g = MixMatchService.forDataset(m.dataset(), m.config(), s, semiHard)
+                .graph(labels, batch.batchIndex(), emb);
         int[][] pos = g.positiveEdges();
         int[][] neg = g.negativeEdges();
         int[][] triplets = g.triplets();

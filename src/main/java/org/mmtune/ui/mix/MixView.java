@@ -38,6 +38,8 @@ import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 import javafx.util.StringConverter;
 import org.controlsfx.control.CheckComboBox;
+import org.mmtune.mix.DedupRule;
+import org.mmtune.mix.SizeMode;
 import org.controlsfx.control.GridCell;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.RangeSlider;
@@ -228,14 +230,56 @@ public final class MixView extends BorderPane implements SnapshotAware {
         Label sizeLabel = new Label();
         sizeLabel.textProperty().bind(Bindings.format("Patch side %d – %d px (even)", vm.minSizeProperty(),
                 vm.maxSizeProperty()));
+        ComboBox<SizeMode> sizeMode = new ComboBox<>(FXCollections.observableArrayList(SizeMode.values()));
+        sizeMode.setId("mix-size-mode");
+        sizeMode.valueProperty().bindBidirectional(vm.sizeModeProperty());
+        row = add(g, row, "Side given", sizeMode,
+                "absolute: sides in pixels (the reference); relative: fractions of each image's shorter side");
+        RangeSlider fractions = new RangeSlider(0.02, 1, vm.minFractionProperty().get(), vm.maxFractionProperty().get());
+        fractions.setId("mix-fraction-range");
+        fractions.setShowTickLabels(true);
+        fractions.setShowTickMarks(true);
+        fractions.setMajorTickUnit(0.25);
+        fractions.setBlockIncrement(0.01);
+        fractions.lowValueProperty().addListener((o, a, v) -> vm.minFractionProperty().set(hundredths(v.doubleValue())));
+        fractions.highValueProperty().addListener((o, a, v) -> vm.maxFractionProperty().set(hundredths(v.doubleValue())));
+        vm.minFractionProperty().addListener((o, a, v) -> {
+            if (hundredths(fractions.getLowValue()) != v.doubleValue()) {
+                fractions.setLowValue(v.doubleValue());
+            }
+        });
+        vm.maxFractionProperty().addListener((o, a, v) -> {
+            if (hundredths(fractions.getHighValue()) != v.doubleValue()) {
+                fractions.setHighValue(v.doubleValue());
+            }
+        });
+        Label fractionLabel = new Label();
+        fractionLabel.textProperty().bind(Bindings.format("Patch side %.2f – %.2f of the shorter image side",
+                vm.minFractionProperty(), vm.maxFractionProperty()));
+        javafx.beans.binding.BooleanBinding relative = vm.sizeModeProperty().isEqualTo(SizeMode.RELATIVE);
+        for (javafx.scene.Node n : List.of(sizeLabel, sizes)) {
+            n.visibleProperty().bind(relative.not());
+            n.managedProperty().bind(relative.not());
+        }
+        for (javafx.scene.Node n : List.of(fractionLabel, fractions)) {
+            n.visibleProperty().bind(relative);
+            n.managedProperty().bind(relative);
+        }
         g.add(sizeLabel, 0, row++, 2, 1);
         g.add(sizes, 0, row++, 2, 1);
+        g.add(fractionLabel, 0, row++, 2, 1);
+        g.add(fractions, 0, row++, 2, 1);
         row = add(g, row, "Output size", forgiving(intSpinner("mix-out", vm.outSizeProperty(), 8, 512, 8),
                 "Output size", 8, 512, vm), "Crops are resized to this side (paper: 128)");
         row = add(g, row, "Background ratio", slider("mix-bg", vm.backgroundRatioProperty(), 0, 1),
                 "Share of patches centred on the background class (only if the dataset has one)");
         row = add(g, row, "De-dup overlap", slider("mix-dedup", vm.dedupThresholdProperty(), 0, 1),
-                "Skip a candidate when more than this share of it is already covered (paper: 0.6; 1 = off)");
+                "Skip a candidate when the covered part exceeds this share of the rule's area (paper: 0.6)");
+        ComboBox<DedupRule> rule = new ComboBox<>(FXCollections.observableArrayList(DedupRule.values()));
+        rule.setId("mix-dedup-rule");
+        rule.valueProperty().bindBidirectional(vm.dedupRuleProperty());
+        row = add(g, row, "De-dup rule", rule, "reference: covered area against the first candidate's area, as the"
+                + " reference code does; own-area: against each candidate's own in-image area");
         row = add(g, row, "Candidates ×", forgiving(intSpinner("mix-candidates", vm.candidateFactorProperty(), 1, 50, 1),
                 "Candidates ×", 1, 50, vm), "Candidates drawn per wanted patch (paper: 5)");
         ComboBox<LabelMode> mode = new ComboBox<>(FXCollections.observableArrayList(LabelMode.values()));
@@ -255,6 +299,18 @@ public final class MixView extends BorderPane implements SnapshotAware {
             }
         });
         row = add(g, row, "Seed", seed, "Same seed, same patches");
+        Spinner<Integer> batch = new Spinner<>(0, Integer.MAX_VALUE, (int) vm.batchProperty().get());
+        batch.setId("mix-batch");
+        batch.setEditable(true);
+        forgiving(batch, "Batch", 0, Integer.MAX_VALUE, vm);
+        batch.valueProperty().addListener((o, a, v) -> vm.batchProperty().set(v));
+        vm.batchProperty().addListener((o, a, v) -> {
+            if (!Objects.equals(batch.getValue(), v.intValue())) {
+                batch.getValueFactory().setValue(v.intValue());
+            }
+        });
+        row = add(g, row, "Batch", batch, "Batch k of the seed's sequence (training's iteration k): its images,"
+                + " patches and graph");
         Button newSeed = new Button("New seed");
         newSeed.setTooltip(new Tooltip("Draw a new batch with the same settings (Ctrl+N)"));
         newSeed.setId("mix-new-seed");
@@ -267,6 +323,10 @@ public final class MixView extends BorderPane implements SnapshotAware {
         VBox box = new VBox(8, title("Sampling"), note, g, new HBox(6, newSeed, defaults));
         box.setPadding(new Insets(8));
         return box;
+    }
+
+    private static double hundredths(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     private static int even(double v) {

@@ -25,11 +25,16 @@ import javafx.scene.image.Image;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
 import org.mmtune.data.SegmentationDataset;
+import org.mmtune.match.MatchStrategy;
+import org.mmtune.match.MixMatchService;
+import org.mmtune.mix.BatchLoader;
+import org.mmtune.mix.DedupRule;
+import org.mmtune.mix.ImagePool;
 import org.mmtune.mix.LabelMode;
 import org.mmtune.mix.MixConfig;
 import org.mmtune.mix.MixedBatch;
 import org.mmtune.mix.Mixer;
-import org.mmtune.mix.PatchSampler;
+import org.mmtune.mix.SizeMode;
 import org.mmtune.ui.common.Background;
 import org.mmtune.ui.common.DatasetAccess;
 import org.mmtune.ui.common.Images;
@@ -63,6 +68,13 @@ public final class MixViewModel {
     private final ObjectProperty<LabelMode> labelMode = new SimpleObjectProperty<>();
     private final BooleanProperty rankByPurity = new SimpleBooleanProperty();
     private final LongProperty seed = new SimpleLongProperty();
+    private final LongProperty batch = new SimpleLongProperty(0);
+    private final ObjectProperty<DedupRule> dedupRule = new SimpleObjectProperty<>(DedupRule.REFERENCE);
+    private final ObjectProperty<SizeMode> sizeMode = new SimpleObjectProperty<>(SizeMode.ABSOLUTE);
+    private final DoubleProperty minFraction = new SimpleDoubleProperty(MixConfig.DEFAULT_MIN_FRACTION);
+    private final DoubleProperty maxFraction = new SimpleDoubleProperty(MixConfig.DEFAULT_MAX_FRACTION);
+    /** The images batches are drawn from when not the whole split (a run's training images), or null. */
+    private final ObjectProperty<Pool> pool = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<MixResult> result = new ReadOnlyObjectWrapper<>();
     private final BooleanProperty sampling = new SimpleBooleanProperty(false);
     private final StringProperty message = new SimpleStringProperty("");
@@ -79,7 +91,8 @@ public final class MixViewModel {
     public MixViewModel() {
         reset(MixConfig.defaults());
         List<ObservableValue<?>> knobs = List.of(split, imagesPerBatch, patchesPerImage, minSize, maxSize, outSize,
-                backgroundRatio, dedupThreshold, candidateFactor, labelMode, rankByPurity, seed);
+                backgroundRatio, dedupThreshold, candidateFactor, labelMode, rankByPurity, seed, batch, dedupRule,
+                sizeMode, minFraction, maxFraction, pool);
         knobs.forEach(k -> k.addListener((o, a, b) -> resample()));
     }
 
@@ -96,12 +109,41 @@ public final class MixViewModel {
         labelMode.set(c.labelMode());
         rankByPurity.set(c.rankByPurity());
         seed.set(c.seed());
+        dedupRule.set(c.dedupRule());
+        sizeMode.set(c.sizeMode());
+        minFraction.set(c.minFraction());
+        maxFraction.set(c.maxFraction());
     }
 
     public MixConfig config() {
         return new MixConfig(imagesPerBatch.get(), patchesPerImage.get(), minSize.get(), maxSize.get(), outSize.get(),
                 backgroundRatio.get(), dedupThreshold.get(), candidateFactor.get(), labelMode.get(),
-                rankByPurity.get(), seed.get());
+                rankByPurity.get(), seed.get(), dedupRule.get(), sizeMode.get(), minFraction.get(), maxFraction.get());
+    }
+
+    /**
+     * Images to draw batches from instead of the whole split.
+     *
+     * @param split the split they belong to (the pool applies while this split is selected)
+     * @param pairs the images, in the order batches index them
+     * @param label what they are, for the summary line (e.g. "run R")
+     */
+    public record Pool(String split, List<ImagePair> pairs, String label) {
+        public Pool {
+            pairs = List.copyOf(pairs);
+        }
+    }
+
+    /**
+     * Shows batch {@code batchIndex} of a run: its dataset, training images, sampler settings and seed
+     * (one resample follows).
+     */
+    public void showRun(SegmentationDataset ds, Pool images, MixConfig c, long batchIndex) {
+        setDataset(ds);
+        split.set(images.split());
+        reset(c);
+        pool.set(images);
+        batch.set(batchIndex);
     }
 
     public ObjectProperty<SegmentationDataset> datasetProperty() { return dataset; }
@@ -118,6 +160,13 @@ public final class MixViewModel {
     public ObjectProperty<LabelMode> labelModeProperty() { return labelMode; }
     public BooleanProperty rankByPurityProperty() { return rankByPurity; }
     public LongProperty seedProperty() { return seed; }
+    /** Which batch of the seed's sequence (training's iteration number). */
+    public LongProperty batchProperty() { return batch; }
+    public ObjectProperty<DedupRule> dedupRuleProperty() { return dedupRule; }
+    public ObjectProperty<SizeMode> sizeModeProperty() { return sizeMode; }
+    public DoubleProperty minFractionProperty() { return minFraction; }
+    public DoubleProperty maxFractionProperty() { return maxFraction; }
+    public ObjectProperty<Pool> poolProperty() { return pool; }
     /** The latest mixed batch (null until the first one is ready). */
     public ReadOnlyObjectProperty<MixResult> resultProperty() { return result.getReadOnlyProperty(); }
     public BooleanProperty samplingProperty() { return sampling; }
@@ -125,6 +174,7 @@ public final class MixViewModel {
 
     public void setDataset(SegmentationDataset ds) {
         dataset.set(ds);
+        pool.set(null);
         result.set(null);
         if (ds == null) {
             splits.clear();
@@ -187,6 +237,10 @@ public final class MixViewModel {
             return;
         }
         MixConfig cfg = config();
+        Pool p = pool.get();
+        List<ImagePair> images = p != null && p.split().equals(s) ? p.pairs() : ds.pairs(s);
+        String from = p != null && p.split().equals(s) ? p.label() : null;
+        long b = batch.get();
         List<String> problems = cfg.problems();
         if (!problems.isEmpty()) {
             message.set("Not sampled: " + formWords(problems.get(0)) + " (the previous batch stays)");
@@ -197,7 +251,7 @@ public final class MixViewModel {
         running = true;
         sampling.set(true);
         Background.run("mix", () -> {
-            MixResult r = mix(ds, s, cfg, asked);
+            MixResult r = mix(ds, s, images, cfg, b, asked);
             Consumer<MixResult> next = afterMix;
             if (next != null) {
                 try {
@@ -211,7 +265,8 @@ public final class MixViewModel {
             finish();
             if (gen == generation) {
                 result.set(r);
-                message.set(inputNote == null ? describe(r) : inputNote + " — " + describe(r));
+                String line = (from == null ? "" : from + ", ") + "batch " + r.batch().batchIndex() + " · " + describe(r);
+                message.set(inputNote == null ? line : inputNote + " — " + line);
                 inputNote = null;
             }
         }, err -> {
@@ -232,7 +287,8 @@ public final class MixViewModel {
                 .replace("minSize..maxSize", "the patch side range").replace("minSize", "the smallest patch side")
                 .replace("maxSize", "the largest patch side").replace("outSize", "Output size")
                 .replace("backgroundRatio", "Background ratio").replace("dedupThreshold", "De-dup overlap")
-                .replace("candidateFactor", "Candidates ×");
+                .replace("candidateFactor", "Candidates ×").replace("minFraction", "the smallest side fraction")
+                .replace("maxFraction", "the largest side fraction");
     }
 
     private void finish() {
@@ -244,46 +300,39 @@ public final class MixViewModel {
         }
     }
 
-    /** Decodes the batch's images, samples and crops their patches, and makes display images (any thread). */
+    /** Batch 0 of the whole split (any thread). */
     public static MixResult mix(SegmentationDataset ds, String split, MixConfig cfg, long requestedAt)
             throws Exception {
+        return mix(ds, split, ds.pairs(split), cfg, 0, requestedAt);
+    }
+
+    /**
+     * Batch {@code batchIndex} of {@code images} through the shared mix-and-match service (the images
+     * decoded through the UI's cache), with gray crops for the descriptor and display images (any thread).
+     */
+    public static MixResult mix(SegmentationDataset ds, String split, List<ImagePair> images, MixConfig cfg,
+                                long batchIndex, long requestedAt) throws Exception {
         long t0 = System.nanoTime();
-        List<ImagePair> pairs = ds.pairs(split);
-        if (pairs.isEmpty()) {
+        if (images.isEmpty()) {
             throw new IllegalArgumentException("split " + split + " has no images");
         }
-        PatchSampler sampler = PatchSampler.forDataset(cfg, ds);
-        int[] chosen = sampler.chooseImages(pairs.size(), 0);
+        MixMatchService service = MixMatchService.forDataset(ds, cfg, MatchStrategy.CLASSWISE, false);
+        ImagePool pool = ImagePool.of(ds, images, DatasetAccess::read);
+        int threads = Runtime.getRuntime().availableProcessors();
         // the batch's images from the cache, those not in it yet decoded on all cores (the background
         // warm-up of the split steps aside meanwhile)
-        Sample[] read = new Sample[chosen.length];
-        String[] errors = new String[chosen.length];
-        DatasetAccess.foreground(() -> Mixer.runParallel(chosen.length, Runtime.getRuntime().availableProcessors(),
-                i -> {
-                    try {
-                        read[i] = DatasetAccess.read(ds, pairs.get(chosen[i]));
-                    } catch (Exception e) {
-                        errors[i] = UserMessages.describe(e);
-                    }
-                }));
-        List<Sample> samples = new ArrayList<>(chosen.length);
-        List<Integer> kept = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
-        for (int i = 0; i < chosen.length; i++) {
-            if (read[i] != null) {
-                samples.add(read[i]);
-                kept.add(chosen[i]);
-            } else {
-                skipped.add(errors[i]);
-            }
-        }
+        BatchLoader.Loaded[] holder = new BatchLoader.Loaded[1];
+        DatasetAccess.foreground(() -> holder[0] = service.load(pool, batchIndex, threads));
+        BatchLoader.Loaded loaded = holder[0];
+        List<Sample> samples = loaded.samples();
+        List<String> skipped = loaded.skipped();
         if (samples.isEmpty()) {
-            throw new IllegalArgumentException("none of the " + chosen.length + " images of the batch could be read"
+            throw new IllegalArgumentException("none of the " + skipped.size() + " images of the batch could be read"
                     + (skipped.isEmpty() ? "" : " (first: " + skipped.get(0) + ")"));
         }
-        int[] indices = kept.stream().mapToInt(Integer::intValue).toArray();
-        // sampling as the pipeline does it; crops as previews cut at display size (see PatchPreview)
-        MixedBatch batch = new Mixer(sampler, Mixer.Crops.NONE).mix(samples, indices, 0);
+        int[] indices = loaded.indices();
+        // sampling and gray crops as the pipeline makes them; RGB previews cut at display size (see PatchPreview)
+        MixedBatch batch = service.mix(loaded, batchIndex, Mixer.Crops.GRAY, threads);
         int t = Math.min(PREVIEW, cfg.outSize());
         Image[] thumbs = new Image[batch.size()];
         byte[][] gray = new byte[batch.size()][];
@@ -297,7 +346,7 @@ public final class MixViewModel {
             thumbs[i] = Images.rgb(rgb, t, t);
             gray[i] = luma(rgb);
         });
-        return new MixResult(ds, split, cfg, batch, pairs, t, gray, thumbs, (System.nanoTime() - t0) / 1e6,
+        return new MixResult(ds, split, cfg, batch, images, t, gray, thumbs, (System.nanoTime() - t0) / 1e6,
                 requestedAt, skipped);
     }
 
