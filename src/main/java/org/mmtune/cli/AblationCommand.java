@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code mmtune ablation}: the arms random / proxy / proxy-mm (/ random-mm) with equal fine-tuning budget. */
 @Command(name = "ablation", mixinStandardHelpOptions = true,
         description = "Run the paper's comparison (random, proxy, proxy-mm[, random-mm]) and print the table.")
-public final class AblationCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class AblationCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--preset", paramLabel = "NAME", description = "Preset (default ${DEFAULT-VALUE}).")
     String preset = "camvid";
