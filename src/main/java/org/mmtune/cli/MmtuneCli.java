@@ -52,7 +52,10 @@ public final class MmtuneCli implements Runnable {
 
     /** Builds the configured picocli command line (also used by tests). */
     public static CommandLine commandLine() {
-        return commandLine(OneDnnIsa::prepare);
+        return commandLine(() -> OneDnnIsa.prepare(line -> {
+            System.err.println("mmtune: " + line);
+            System.err.flush();
+        }));
     }
 
     /**
