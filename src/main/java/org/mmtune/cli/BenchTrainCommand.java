@@ -34,7 +34,7 @@ import org.mmtune.nn.NetSpec;
 import org.mmtune.nn.TripletLoss;
 import org.mmtune.train.Devices;
 import org.mmtune.train.KernelCheck;
-import org.mmtune.train.OneDnnIsa;
+import org.mmtune.train.EngineInfo;
 import org.mmtune.train.LrSchedule;
 import org.mmtune.train.PatchBatch;
 import org.mmtune.train.StageTrainer;
@@ -84,6 +84,10 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
     @Override
     public Integer call() throws Exception {
         Device dev = Devices.select(device);
+        EngineInfo engine = EngineInfo.current();
+        engine.lines(List.of(dev)).forEach(System.out::println);
+        engine.autoOnCpu(device, List.of(dev)).ifPresent(System.out::println);
+        System.out.flush();
         if (!dev.isGpu()) {
             KernelCheck.requireFiniteGradients();
         }
@@ -209,7 +213,7 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
         double rss = peakRssMb();
         double loadAvg = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "device %s, AlexNet-BN width /%d, oneDNN ISA %s%n", Devices.describe(dev),
-                widthDivisor, OneDnnIsa.current().map(OneDnnIsa.Choice::describe).orElse("not set"));
+                widthDivisor, engine.isa().name());
         System.out.printf(Locale.ROOT, "M&M triplet step, %d x 1 x 128^2: %.1f ms (%.0f patches/s)%n", batch, tripletMs,
                 batch * 1000 / tripletMs);
         System.out.printf(Locale.ROOT, "FCN step, %d x 1 x %d^2:          %.1f ms (%.1f crops/s)%n", fcnBatch, crop,
@@ -236,7 +240,10 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
             n.put("fcnCrop", crop);
             n.put("iterations", iterations);
             n.put("device", dev.toString());
-            n.put("oneDnnIsa", OneDnnIsa.current().map(c -> String.valueOf(c.isa())).orElse("not set"));
+            n.put("oneDnnIsa", engine.isa().name());
+            n.put("oneDnnIsaReason", engine.isa().reason());
+            n.put("mmtuneVersion", engine.mmtuneVersion());
+            n.put("libtorch", engine.libtorchVersion() + " " + engine.flavour());
             n.put("dataset", ds.name());
             AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));

@@ -115,6 +115,12 @@ public final class ExperimentRunner {
             checkInitCheckpoint(init, spec);
             List<Device> devices = Devices.selectAll(cfg.device, devicesSpec, cpuReplicas);
             Device device = devices.get(0);
+            org.mmtune.train.EngineInfo engine = org.mmtune.train.EngineInfo.current();
+            engine.lines(devices).forEach(run::log);
+            engine.autoOnCpu(cfg.device, devices).ifPresent(line -> {
+                run.log(line);
+                LOG.warn(line);
+            });
             if (!device.isGpu()) {
                 org.mmtune.train.KernelCheck.requireFiniteGradients();
             }

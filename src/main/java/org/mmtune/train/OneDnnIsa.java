@@ -58,12 +58,37 @@ public final class OneDnnIsa {
     static final String CACHE_FILE = "onednn-isa.json";
     private static final long PROBE_TIMEOUT_S = 180;
 
-    /** The ISA this process runs with ({@code null} = oneDNN's own choice) and why. */
-    public record Choice(String isa, String reason) {
+    /**
+     * The ISA this process runs with ({@code null} = oneDNN's own choice) and why: {@code basis} in a few words
+     * (for a status bar), {@code reason} in full.
+     */
+    public record Choice(String isa, String basis, String reason) {
+
+        Choice(String isa, String reason) {
+            this(isa, basisOf(reason), reason);
+        }
+
+        private static String basisOf(String reason) {
+            if (reason.contains("cached in")) {
+                return "probed once, cached";
+            }
+            if (reason.startsWith("probed")) {
+                return "probed";
+            }
+            if (reason.contains("set in the environment")) {
+                return "your " + VARIABLE;
+            }
+            return reason.startsWith("conservative") ? "conservative default" : "oneDNN default";
+        }
+
+        /** The ISA's name, {@code oneDNN default} when mmtune leaves the choice to oneDNN. */
+        public String name() {
+            return isa == null ? "oneDNN default" : isa;
+        }
 
         /** e.g. {@code AVX512_CORE (probed on this CPU: ...)}. */
         public String describe() {
-            return (isa == null ? "oneDNN default" : isa) + " (" + reason + ")";
+            return name() + " (" + reason + ")";
         }
     }
 

@@ -105,6 +105,11 @@ class KillNineTest {
         Thread.sleep(500);
         assertThat(workingOn(run)).as("an mmtune process still works on the run").isEmpty();
         RunChecks.assertConsistent(run);
+        // the run log starts by saying what runs (versions, build, devices, oneDNN ISA and why)
+        List<String> log = Files.readAllLines(run.resolve("run.log"));
+        assertThat(log.get(1)).contains("mmtune ").contains("libtorch 2.7.1 (cpu build)");
+        assertThat(log.get(2)).contains("devices: cpu (");
+        assertThat(log.get(3)).contains("oneDNN ISA AVX (conservative default; the ISA probe is off");
 
         Process resumed = start(config, run, true, "resume");
         assertThat(resumed.waitFor(180, TimeUnit.SECONDS)).isTrue();
