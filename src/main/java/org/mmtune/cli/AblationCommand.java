@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "ablation", mixinStandardHelpOptions = true,
         description = "Run the paper's comparison (random, proxy, proxy-mm, proxy-mm-random[, random-mm]) over seeds "
                 + "and print the table with paired 95% intervals.")
-public final class AblationCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class AblationCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--preset", paramLabel = "NAME", description = "Preset (default ${DEFAULT-VALUE}).")
     String preset = "camvid";

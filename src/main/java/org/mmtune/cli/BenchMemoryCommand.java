@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
         description = "Run N real M&M iterations and print the process RSS after 100 and after N.")
-public final class BenchMemoryCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class BenchMemoryCommand implements Callable<Integer>, LoadsLibtorch {
 
     static final int FIRST_MARK = 100;
 

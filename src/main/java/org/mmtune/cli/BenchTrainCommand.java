@@ -34,6 +34,7 @@ import org.mmtune.nn.NetSpec;
 import org.mmtune.nn.TripletLoss;
 import org.mmtune.train.Devices;
 import org.mmtune.train.KernelCheck;
+import org.mmtune.experiment.EngineInfo;
 import org.mmtune.train.LrSchedule;
 import org.mmtune.train.PatchBatch;
 import org.mmtune.train.StageTrainer;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Time the M&M triplet step, the FCN step and the M&M data preparation on this machine.")
-public final class BenchTrainCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--width-divisor", paramLabel = "D", description = "Channel divisor (default ${DEFAULT-VALUE}).")
     int widthDivisor = 4;
@@ -83,6 +84,10 @@ public final class BenchTrainCommand implements Callable<Integer>, NeedsNativeGu
     @Override
     public Integer call() throws Exception {
         Device dev = Devices.select(device);
+        EngineInfo engine = EngineInfo.current();
+        engine.lines(List.of(dev)).forEach(System.out::println);
+        engine.autoOnCpu(device, List.of(dev)).ifPresent(System.out::println);
+        System.out.flush();
         if (!dev.isGpu()) {
             KernelCheck.requireFiniteGradients();
         }
@@ -208,7 +213,7 @@ public final class BenchTrainCommand implements Callable<Integer>, NeedsNativeGu
         double rss = peakRssMb();
         double loadAvg = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "device %s, AlexNet-BN width /%d, oneDNN ISA %s%n", Devices.describe(dev),
-                widthDivisor, String.valueOf(System.getenv(KernelCheck.ISA_VARIABLE)));
+                widthDivisor, engine.isa().name());
         System.out.printf(Locale.ROOT, "M&M triplet step, %d x 1 x 128^2: %.1f ms (%.0f patches/s)%n", batch, tripletMs,
                 batch * 1000 / tripletMs);
         System.out.printf(Locale.ROOT, "FCN step, %d x 1 x %d^2:          %.1f ms (%.1f crops/s)%n", fcnBatch, crop,
@@ -235,7 +240,10 @@ public final class BenchTrainCommand implements Callable<Integer>, NeedsNativeGu
             n.put("fcnCrop", crop);
             n.put("iterations", iterations);
             n.put("device", dev.toString());
-            n.put("oneDnnIsa", String.valueOf(System.getenv(KernelCheck.ISA_VARIABLE)));
+            n.put("oneDnnIsa", engine.isa().name());
+            n.put("oneDnnIsaReason", engine.isa().reason());
+            n.put("mmtuneVersion", engine.mmtuneVersion());
+            n.put("libtorch", engine.libtorchVersion() + " " + engine.flavour());
             n.put("dataset", ds.name());
             AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code mmtune eval}: mIoU, per-class IoU and pixel accuracy of a run's fine-tuned network. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a run's fine-tuned network on a split (whole images at their own size).")
-public final class EvalCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class EvalCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "Run folder.")
     Path run;

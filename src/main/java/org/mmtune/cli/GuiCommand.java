@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Open the workbench (on the last dataset opened, else the bundled sample data, "
                 + "unless --dataset is given).")
-public final class GuiCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class GuiCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--dataset", paramLabel = "PATH", description = "Dataset folder to open.")
     Path dataset;
@@ -48,8 +48,7 @@ public final class GuiCommand implements Callable<Integer>, NeedsNativeGuard {
         }
     }
 
-    // The Match view runs checkpoints in this process: libtorch must start with oneDNN limited to AVX here
-    // (see KernelCheck), so the window runs in a child JVM with that set when it is not (NeedsNativeGuard).
+    // The Match view runs checkpoints in this process, so the oneDNN ISA is set before the window opens (LoadsLibtorch).
     @Override
     public Integer call() {
         if (runsDir != null) {

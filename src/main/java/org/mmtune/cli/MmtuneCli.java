@@ -1,7 +1,6 @@
 package org.mmtune.cli;
 
-import java.util.OptionalInt;
-import java.util.function.Supplier;
+import org.mmtune.train.OneDnnIsa;
 import org.mmtune.util.UserMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,17 +53,20 @@ public final class MmtuneCli implements Runnable {
 
     /** Builds the configured picocli command line (also used by tests). */
     public static CommandLine commandLine() {
-        return commandLine(NativeGuard::reexecIfNeeded);
+        return commandLine(() -> OneDnnIsa.prepare(line -> {
+            System.err.println("mmtune: " + line);
+            System.err.flush();
+        }));
     }
 
     /**
-     * As above, with the re-run step commands marked {@link NeedsNativeGuard} go through ({@code reexec}
-     * is {@link NativeGuard#reexecIfNeeded()} except in tests).
+     * As above, with the engine set-up that commands marked {@link LoadsLibtorch} run before libtorch loads
+     * ({@code engineSetup} is {@link OneDnnIsa#prepare()} except in tests).
      */
-    static CommandLine commandLine(Supplier<OptionalInt> reexec) {
+    static CommandLine commandLine(Runnable engineSetup) {
         CommandLine cl = new CommandLine(new MmtuneCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionStrategy(new GuardedExecution(reexec));
+        cl.setExecutionStrategy(new LibtorchExecution(engineSetup));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             LOG.debug("command failed", ex);
             commandLine.getErr().println("mmtune: " + UserMessages.describe(ex));
@@ -76,7 +78,6 @@ public final class MmtuneCli implements Runnable {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String... args) {
-        NativeGuard.rememberArguments(args);
         return commandLine().execute(args);
     }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code mmtune predict}: palette-PNG predictions (and colour overlays) of a run's network for any images. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Segment images with a run's fine-tuned network: OUT/<name>.png palette PNGs (+ OUT/overlays/).")
-public final class PredictCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class PredictCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--run", paramLabel = "DIR", required = true, description = "Run folder.")
     Path run;

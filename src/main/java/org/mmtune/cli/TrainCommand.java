@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code mmtune train}: runs an experiment (proxy → M&M → fine-tune → eval) into a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Run an experiment (colorization proxy, M&M tuning, FCN fine-tuning, evaluation) into a run folder.")
-public final class TrainCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class TrainCommand implements Callable<Integer>, LoadsLibtorch {
 
     static final class Source {
         @Option(names = "--config", paramLabel = "FILE", description = "Experiment JSON file.")

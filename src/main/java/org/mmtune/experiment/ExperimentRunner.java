@@ -119,6 +119,12 @@ public final class ExperimentRunner {
             checkInitCheckpoint(init, spec);
             List<Device> devices = Devices.selectAll(cfg.device, devicesSpec, cpuReplicas);
             Device device = devices.get(0);
+            org.mmtune.experiment.EngineInfo engine = org.mmtune.experiment.EngineInfo.current();
+            engine.lines(devices).forEach(run::log);
+            engine.autoOnCpu(cfg.device, devices).ifPresent(line -> {
+                run.log(line);
+                LOG.warn(line);
+            });
             if (!device.isGpu()) {
                 org.mmtune.train.KernelCheck.requireFiniteGradients();
             }

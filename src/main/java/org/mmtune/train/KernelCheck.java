@@ -26,7 +26,7 @@ import ai.djl.training.GradientCollector;
  */
 public final class KernelCheck {
 
-    public static final String ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
+    public static final String ISA_VARIABLE = OneDnnIsa.VARIABLE;
     private static volatile Boolean ok;
 
     private KernelCheck() {
@@ -39,8 +39,8 @@ public final class KernelCheck {
         }
         if (!ok) {
             throw new IllegalStateException("the engine's CPU convolution kernels give NaN gradients on this machine; "
-                    + "start mmtune with the environment variable " + ISA_VARIABLE + "=AVX (the mmtune CLI does "
-                    + "this itself; see README, 'Pipeline')");
+                    + "start mmtune with the environment variable " + ISA_VARIABLE + "=AVX (oneDNN ISA in use: "
+                    + OneDnnIsa.current().map(OneDnnIsa.Choice::describe).orElse("not set by mmtune") + ")");
         }
     }
 

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads the PyTorch engine on a background thread when the window opens (the first load extracts
- * libtorch and takes seconds), then shows its version and device in the context. The window never waits
+ * libtorch and takes seconds), then shows what runs in the context: mmtune's and libtorch's versions, the
+ * build flavour, the oneDNN ISA and why it was chosen, and the device. The window never waits
  * for it. Set {@code -Dmmtune.engine=off} to skip (used by the UI tests).
  */
 final class EngineStatus {
@@ -28,15 +29,14 @@ final class EngineStatus {
         long t0 = System.nanoTime();
         Thread t = new Thread(() -> {
             try {
-                EngineInfo engine = EngineInfo.pytorch();
-                String version = engine.version();
+                EngineInfo engine = EngineInfo.current();
                 int gpus = engine.gpus();
-                String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU";
+                String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU (" + engine.threads() + " threads)";
                 // time since the window opened (another view may have started the load first)
                 double s = (System.nanoTime() - t0) / 1e9;
-                LOG.info("PyTorch {} loaded in {} s, {} GPU(s)", version, String.format("%.1f", s), gpus);
+                LOG.info("{} loaded in {} s; {}", engine.headline(), String.format("%.1f", s), engine.isaLine());
                 Background.runFx(() -> {
-                    ctx.engineStateProperty().set("PyTorch " + version + " ready");
+                    ctx.engineStateProperty().set(engine.brief());
                     ctx.deviceProperty().set(device);
                     ctx.engineReadyProperty().set(true);
                 });

@@ -99,7 +99,6 @@ public final class TrainProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(console.toFile());
         pb.environment().putIfAbsent("OPT_OUT_TRACKING", "true");
-        pb.environment().putIfAbsent("ONEDNN_MAX_CPU_ISA", "AVX"); // see README: oneDNN AVX2/AVX-512 kernels give NaN gradients here
         LOG.info("starting child: {}", String.join(" ", cmd.subList(3, cmd.size())));
         Process p = pb.start();
         return new TrainProcess(p, runDir, console);

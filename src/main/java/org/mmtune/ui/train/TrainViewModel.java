@@ -254,7 +254,7 @@ public final class TrainViewModel {
             deviceReport.set("DJL devices: not checked");
             return;
         }
-        Background.run("detect devices", () -> EngineInfo.pytorch().gpus(), gpus -> {
+        Background.run("detect devices", () -> EngineInfo.current().gpus(), gpus -> {
             if (gpus > 0) {
                 devices.setAll("auto", "cpu", "gpu");
                 deviceReport.set("DJL: " + gpus + " GPU(s) and the CPU");

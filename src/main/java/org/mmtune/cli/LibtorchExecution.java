@@ -1,8 +1,6 @@
 package org.mmtune.cli;
 
 import java.util.List;
-import java.util.OptionalInt;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ExecutionException;
 import picocli.CommandLine.IExecutionStrategy;
@@ -10,20 +8,20 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where commands that load libtorch are re-run in a child JVM ({@link NativeGuard}): picocli's
- * {@link CommandLine.RunLast}, preceded, when the command to run is a {@link NeedsNativeGuard}, by its
- * {@link NeedsNativeGuard#validate()} and the re-run. Help requests ({@code --help}, {@code --version}) are
- * answered first and never re-run anything. Failures of {@code validate()} reach the command line's
- * execution exception handler exactly as failures of {@code call()} do.
+ * picocli's {@link CommandLine.RunLast}, preceded, when the command to run is a {@link LoadsLibtorch}, by its
+ * {@link LoadsLibtorch#validate()} and then the engine set-up (the oneDNN ISA, which must be in place before
+ * libtorch loads). Help requests ({@code --help}, {@code --version}) are answered first. Failures of
+ * {@code validate()} reach the command line's execution exception handler exactly as failures of
+ * {@code call()} do.
  */
-final class GuardedExecution implements IExecutionStrategy {
+final class LibtorchExecution implements IExecutionStrategy {
 
-    private final Supplier<OptionalInt> reexec;
+    private final Runnable engineSetup;
     private final IExecutionStrategy delegate = new CommandLine.RunLast();
 
-    /** {@code reexec} is {@link NativeGuard#reexecIfNeeded()} except in tests: empty, or a child's exit code. */
-    GuardedExecution(Supplier<OptionalInt> reexec) {
-        this.reexec = reexec;
+    /** {@code engineSetup} is {@code OneDnnIsa::prepare} except in tests. */
+    LibtorchExecution(Runnable engineSetup) {
+        this.engineSetup = engineSetup;
     }
 
     @Override
@@ -34,19 +32,15 @@ final class GuardedExecution implements IExecutionStrategy {
         }
         List<CommandLine> parsed = parseResult.asCommandLineList();
         CommandLine last = parsed.get(parsed.size() - 1);
-        if (last.getCommand() instanceof NeedsNativeGuard command) {
+        if (last.getCommand() instanceof LoadsLibtorch command) {
             try {
                 command.validate();
+                engineSetup.run();
             } catch (ParameterException | ExecutionException e) {
                 throw e;
             } catch (Exception e) {
                 // wrapped as picocli wraps an exception from call(), so the same handler prints it
                 throw new ExecutionException(last, "Error while calling command (" + command + "): " + e, e);
-            }
-            OptionalInt child = reexec.get();
-            if (child.isPresent()) {
-                last.setExecutionResult(child.getAsInt());
-                return child.getAsInt();
             }
         }
         return delegate.execute(parseResult);
