@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * The {@code dataset.json} descriptor: describes any segmentation dataset. Unknown keys and bad values are
- * errors naming the key. Schema (see the README):
+ * errors naming the key. Schema (docs/datasets.md describes every key):
  *
  * <pre>
  * {
