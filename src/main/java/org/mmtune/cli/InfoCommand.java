@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 public final class InfoCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DATASET",
-            description = "Dataset folder (VOC, Cityscapes, CamVid or one with a dataset.json).")
+            description = "Dataset folder (VOC, Cityscapes, ADE20K, CamVid or one with a dataset.json).")
     Path dataset;
 
     @Option(names = "--json", description = "Print the report as JSON.")
@@ -68,7 +68,7 @@ public final class InfoCommand implements Callable<Integer> {
     static void printText(PrintWriter out, DatasetReport r, double seconds) {
         out.printf("dataset     %s%n", r.name());
         out.printf("folder      %s%n", r.root());
-        out.printf("format      %s (labels: %s)%n", r.format(), r.labelEncoding());
+        out.printf("format      %s (labels: %s; %s)%n", r.format(), r.labelEncoding(), r.labelValues());
         out.printf("classes     %d, void = %d, background = %s%n", r.classes().size(), r.ignoreIndex(),
                 r.backgroundIndex() < 0 ? "none" : r.backgroundIndex() + " (" + r.classes().get(r.backgroundIndex()).name() + ")");
         out.println();

@@ -20,20 +20,23 @@ import java.util.Set;
 
 /**
  * The {@code dataset.json} descriptor: describes any segmentation dataset. Unknown keys and bad values are
- * errors naming the key. Schema (see the README):
+ * errors naming the key. Schema (docs/datasets.md describes every key):
  *
  * <pre>
  * {
  *   "name": "my-data",                       optional, default: the folder name
  *   "description": "free text",              optional
  *   "classes": [ {"name": "road", "color": "#804080", "value": 3}, ... ]
- *                                            index = position; color "#rrggbb" or [r,g,b];
- *                                            value = raw label value of the class (default: its index)
+ *                                            index = position; color "#rrggbb" or [r,g,b], optional
+ *                                            (default: {@link Palette}); value = raw label value of
+ *                                            the class (default: its index)
+ *   "classNames": "names.txt",               instead of "classes": one name per line, default colours
  *   "ignoreIndex": 255,                      optional (default 255), must not be a class index
  *   "background": "other",                   class name or index of the background class; null/absent = none
  *   "labelEncoding": "index",                "index" | "palette" | "rgb" (default "index")
+ *   "reduceZeroLabel": true,                 optional: raw 0 is void, raw k is class k-1 (ADE20K, MMSeg)
  *   "ignoreColor": "#000000",                optional, rgb encoding only: the colour meaning void
- *   "splits": {
+ *   "splits": {                              optional when the folder has MMSeg's img_dir/ + ann_dir/
  *     "train": {"images": "train/images", "labels": "train/labels", "labelSuffix": "_mask"},
  *     "val":   {"list": "val.txt"}           lines "image label", paths relative to the dataset folder
  *   }
@@ -41,14 +44,14 @@ import java.util.Set;
  * </pre>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatasetDescriptor(String name, String description, List<ClassSpec> classes, Integer ignoreIndex,
-                                JsonNode background, String labelEncoding, JsonNode ignoreColor,
-                                Map<String, SplitSpec> splits) {
+public record DatasetDescriptor(String name, String description, List<ClassSpec> classes, String classNames,
+                                Integer ignoreIndex, JsonNode background, String labelEncoding,
+                                Boolean reduceZeroLabel, JsonNode ignoreColor, Map<String, SplitSpec> splits) {
 
     /** File name of the descriptor. */
     public static final String FILE_NAME = "dataset.json";
 
-    /** One class: name, display colour and (optionally) its raw label value. */
+    /** One class: name, display colour (optional) and (optionally) its raw label value. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ClassSpec(String name, JsonNode color, Integer value) {
     }
@@ -128,25 +131,38 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
         Path file = root.resolve(FILE_NAME);
         DatasetDescriptor d = read(file);
         String f = file.toString();
-        if (d.classes == null || d.classes.isEmpty()) {
-            throw new DatasetException(f + ": key 'classes' is missing or empty");
+        List<ClassSpec> specs = d.classes;
+        if (d.classNames != null) {
+            if (d.classes != null) {
+                throw new DatasetException(f + ": give either 'classes' or 'classNames', not both");
+            }
+            Path namesFile = inside(f, "classNames", root.toAbsolutePath().normalize(), d.classNames);
+            if (!Files.isRegularFile(namesFile)) {
+                throw new DatasetException(f + ": key 'classNames': file '" + d.classNames + "' not found");
+            }
+            specs = ClassNames.read(namesFile).stream().map(n -> new ClassSpec(n, null, null)).toList();
         }
-        if (d.classes.size() > 255) {
-            throw new DatasetException(f + ": key 'classes': at most 255 classes (found " + d.classes.size() + ")");
+        if (specs == null || specs.isEmpty()) {
+            throw new DatasetException(f + ": key 'classes' (or 'classNames') is missing or empty");
+        }
+        if (specs.size() > 255) {
+            throw new DatasetException(f + ": key '" + (d.classes == null ? "classNames" : "classes")
+                    + "': at most 255 classes (found " + specs.size() + ")");
         }
         int ignore = d.ignoreIndex == null ? 255 : d.ignoreIndex;
         if (ignore < 0 || ignore > 255) {
             throw new DatasetException(f + ": key 'ignoreIndex': must be 0-255 (found " + ignore + ")");
         }
-        if (ignore < d.classes.size()) {
+        if (ignore < specs.size()) {
             throw new DatasetException(f + ": key 'ignoreIndex': " + ignore + " is the index of class '"
-                    + d.classes.get(ignore).name() + "'; void must not be a class");
+                    + specs.get(ignore).name() + "'; void must not be a class");
         }
+        boolean reduceZero = Boolean.TRUE.equals(d.reduceZeroLabel);
         List<ClassInfo> classes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         int[] map = null;
-        for (int i = 0; i < d.classes.size(); i++) {
-            ClassSpec c = d.classes.get(i);
+        for (int i = 0; i < specs.size(); i++) {
+            ClassSpec c = specs.get(i);
             String key = "classes[" + i + "]";
             if (c == null || c.name() == null || c.name().isBlank()) {
                 throw new DatasetException(f + ": key '" + key + ".name' is missing");
@@ -154,10 +170,12 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
             if (!names.add(c.name())) {
                 throw new DatasetException(f + ": key '" + key + ".name': class '" + c.name() + "' appears twice");
             }
-            if (c.color() == null || c.color().isNull()) {
-                throw new DatasetException(f + ": key '" + key + ".color' is missing");
+            int rgb = c.color() == null || c.color().isNull() ? Palette.color(i) : parseColor(f, key + ".color", c.color());
+            classes.add(new ClassInfo(i, c.name(), rgb));
+            if (c.value() != null && reduceZero) {
+                throw new DatasetException(f + ": key '" + key + ".value': not allowed with \"reduceZeroLabel\": true "
+                        + "(raw value k is class k-1)");
             }
-            classes.add(new ClassInfo(i, c.name(), parseColor(f, key + ".color", c.color())));
             if (c.value() != null && c.value() != i) {
                 if (map == null) {
                     map = new int[256];
@@ -165,16 +183,18 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
                 }
             }
         }
-        if (map != null) {
-            for (int i = 0; i < d.classes.size(); i++) {
-                Integer v = d.classes.get(i).value();
+        if (reduceZero) {
+            map = reduceZeroLabelMap(specs.size(), ignore);
+        } else if (map != null) {
+            for (int i = 0; i < specs.size(); i++) {
+                Integer v = specs.get(i).value();
                 int raw = v == null ? i : v;
                 if (raw < 0 || raw > 255) {
                     throw new DatasetException(f + ": key 'classes[" + i + "].value': must be 0-255 (found " + raw + ")");
                 }
                 if (map[raw] >= 0) {
                     throw new DatasetException(f + ": key 'classes[" + i + "].value': value " + raw
-                            + " is already used by class '" + d.classes.get(map[raw]).name() + "'");
+                            + " is already used by class '" + specs.get(map[raw]).name() + "'");
                 }
                 map[raw] = i;
             }
@@ -207,13 +227,18 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
             }
             ignoreColor = parseColor(f, "ignoreColor", d.ignoreColor);
         }
-        if (d.splits == null || d.splits.isEmpty()) {
-            throw new DatasetException(f + ": key 'splits' is missing or empty");
+        Path normRoot = root.toAbsolutePath().normalize();
+        Map<String, SplitSpec> splitSpecs = d.splits;
+        if (splitSpecs == null && MmsegLayout.find(normRoot)) {
+            splitSpecs = MmsegLayout.splits(f, normRoot);
+        }
+        if (splitSpecs == null || splitSpecs.isEmpty()) {
+            throw new DatasetException(f + ": key 'splits' is missing or empty (and the folder has no "
+                    + MmsegLayout.IMAGES + "/ + " + MmsegLayout.LABELS + "/ to take them from)");
         }
         Map<String, List<ImagePair>> splits = new LinkedHashMap<>();
         Map<String, List<DatasetProblem>> problems = new LinkedHashMap<>();
-        Path normRoot = root.toAbsolutePath().normalize();
-        for (Map.Entry<String, SplitSpec> e : d.splits.entrySet()) {
+        for (Map.Entry<String, SplitSpec> e : splitSpecs.entrySet()) {
             String split = e.getKey();
             SplitSpec s = e.getValue();
             String key = "splits." + split;
@@ -252,6 +277,24 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
         String name = d.name == null || d.name.isBlank() ? folderName(root) : d.name;
         return new SegmentationDataset(name, DatasetFormat.DESCRIPTOR, root, classes, ignore, background, enc,
                 map, splits, problems, ignoreColor);
+    }
+
+    /**
+     * Raw label value → class index for "raw 0 is void, raw k is class k-1" (ADE20K's SceneParsing labels,
+     * MMSegmentation's {@code reduce_zero_label}): values above the classes are not classes (void, counted),
+     * except {@code ignore} itself when it lies above them, which stays void silently.
+     */
+    static int[] reduceZeroLabelMap(int numClasses, int ignore) {
+        int[] map = new int[256];
+        java.util.Arrays.fill(map, 256);
+        map[0] = ignore;
+        for (int k = 1; k <= numClasses && k < 256; k++) {
+            map[k] = k - 1;
+        }
+        if (ignore > numClasses) {
+            map[ignore] = ignore;
+        }
+        return map;
     }
 
     private static String folderName(Path root) {

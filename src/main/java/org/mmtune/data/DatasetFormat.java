@@ -8,6 +8,8 @@ public enum DatasetFormat {
     CITYSCAPES,
     /** CamVid in the SegNet layout. */
     CAMVID,
+    /** ADE20K as the Scene Parsing benchmark ships it (ADEChallengeData2016: images/ + annotations/). */
+    ADE20K,
     /** Any dataset described by a {@code dataset.json} descriptor. */
     DESCRIPTOR
 }

@@ -20,9 +20,13 @@ import org.slf4j.LoggerFactory;
  *       {@code VOCdevkit/VOC2012/}) → {@link DatasetFormat#VOC};</li>
  *   <li>{@code leftImg8bit/} + {@code gtFine/} (in the folder or {@code cityscapes/}) →
  *       {@link DatasetFormat#CITYSCAPES};</li>
+ *   <li>{@code images/training|validation} + {@code annotations/training|validation} (in the folder or
+ *       {@code ADEChallengeData2016/}) → {@link DatasetFormat#ADE20K};</li>
  *   <li>{@code train/ + trainannot/} (or val, test) or {@code train.txt/val.txt/test.txt} list files →
  *       {@link DatasetFormat#CAMVID}.</li>
  * </ol>
+ * MMSegmentation's {@code img_dir/ + ann_dir/} is opened through a {@code dataset.json} (the folders do not
+ * name the classes); without one it is refused with a line saying what to add.
  * Listing problems (missing files, refused paths, malformed lines) are recorded in the dataset, not
  * thrown; only an unusable folder or descriptor throws.
  */
@@ -58,11 +62,16 @@ public final class DatasetLoader {
             ds = VocFormat.open(VocFormat.find(root));
         } else if (CityscapesFormat.find(root) != null) {
             ds = CityscapesFormat.open(CityscapesFormat.find(root));
+        } else if (Ade20kFormat.find(root) != null) {
+            ds = Ade20kFormat.open(Ade20kFormat.find(root));
         } else if (CamVidFormat.detect(root)) {
             ds = CamVidFormat.open(root);
+        } else if (MmsegLayout.find(root)) {
+            throw MmsegLayout.needsDescriptor(folder);
         } else {
             throw new DatasetException(folder + ": no known dataset format (expected a dataset.json, a VOC2012 "
-                    + "folder, Cityscapes leftImg8bit/ + gtFine/, or CamVid train/ + trainannot/)");
+                    + "folder, Cityscapes leftImg8bit/ + gtFine/, ADE20K images/ + annotations/, or CamVid "
+                    + "train/ + trainannot/)");
         }
         if (ds.splits().isEmpty() || ds.splits().values().stream().allMatch(List::isEmpty)
                 && ds.problems().values().stream().allMatch(List::isEmpty)) {
@@ -86,6 +95,9 @@ public final class DatasetLoader {
         }
         if (CityscapesFormat.find(root) != null) {
             return DatasetFormat.CITYSCAPES;
+        }
+        if (Ade20kFormat.find(root) != null) {
+            return DatasetFormat.ADE20K;
         }
         return CamVidFormat.detect(root) ? DatasetFormat.CAMVID : null;
     }

@@ -7,7 +7,7 @@ import java.util.Map;
  * What {@link DatasetValidator} found: the dataset's description and, per split, the pairs, the problems
  * and the class pixel frequencies. Plain records, serialisable with Jackson as they are.
  */
-public record DatasetReport(String name, String format, String root, String labelEncoding,
+public record DatasetReport(String name, String format, String root, String labelEncoding, String labelValues,
                             List<ClassEntry> classes, int ignoreIndex, int backgroundIndex,
                             Map<String, SplitReport> splits) {
 

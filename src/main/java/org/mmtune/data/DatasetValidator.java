@@ -46,7 +46,28 @@ public final class DatasetValidator {
             splits.put(split, validateSplit(ds, split, sampleLimit));
         }
         return new DatasetReport(ds.name(), ds.format().name(), ds.root().toString(),
-                ds.labelEncoding().name().toLowerCase(), classes, ds.ignoreIndex(), ds.backgroundIndex(), splits);
+                ds.labelEncoding().name().toLowerCase(), describeLabelValues(ds), classes, ds.ignoreIndex(),
+                ds.backgroundIndex(), splits);
+    }
+
+    /**
+     * How raw label values become classes, in a few words: {@code "value = class index"},
+     * {@code "0 = void, k = class k-1"} (ADE20K, {@code reduceZeroLabel}), {@code "class colours"} (RGB
+     * labels) or {@code "values mapped to classes"} (other tables, e.g. Cityscapes label ids).
+     */
+    public static String describeLabelValues(SegmentationDataset ds) {
+        if (ds.labelEncoding() == LabelEncoding.RGB) {
+            return "class colours";
+        }
+        int[] map = ds.labelMap();
+        if (map == null) {
+            return "value = class index";
+        }
+        boolean reduceZero = map[0] == ds.ignoreIndex();
+        for (int k = 1; k <= ds.numClasses() && reduceZero; k++) {
+            reduceZero = k < 256 && map[k] == k - 1;
+        }
+        return reduceZero ? "0 = void, k = class k-1" : "values mapped to classes";
     }
 
     /** The result of checking one pair. */

@@ -76,7 +76,8 @@ public final class SyntheticDataset {
         return new DatasetDescriptor("mmtune-synth",
                 "Synthetic street scenes made by 'mmtune synth --seed " + spec.seed() + " --train " + spec.train()
                         + " --val " + spec.val() + " --size " + spec.width() + "x" + spec.height() + "'",
-                classes, SceneGenerator.VOID, JsonNodeFactory.instance.textNode("other"), "index", null, splits);
+                classes, null, SceneGenerator.VOID, JsonNodeFactory.instance.textNode("other"), "index", null, null,
+                splits);
     }
 
     /** The seed of one image, derived from the dataset seed, the split and the image number. */

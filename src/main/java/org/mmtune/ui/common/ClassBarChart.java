@@ -108,6 +108,16 @@ public final class ClassBarChart {
         node.setOnContextMenuRequested(e -> menu.show(node, e.getScreenX(), e.getScreenY()));
     }
 
+    /** Horizontal pixels per bar below which the class names under the bars are left out. */
+    static final double MIN_NAME_SPACING = 11;
+
+    private volatile boolean namesShown = true;
+
+    /** Whether the last drawing printed the class names under the bars (false when too many classes). */
+    boolean namesShown() {
+        return namesShown;
+    }
+
     private static JFreeChart createChart(String title, String valueLabel, DefaultCategoryDataset data,
                                           IntFunction<Paint> colour) {
         CategoryAxis x = new CategoryAxis(null);
@@ -233,6 +243,15 @@ public final class ClassBarChart {
                 data.addValue(w.values()[i], "value", w.classes().get(i).name());
             }
         }
+        // Rotated names need about one line height each: with more classes than fit (ADE20K's 150 in a side
+        // panel) they would print over each other, so the axis says how to read a bar instead.
+        int n = data.getColumnCount();
+        boolean names = n == 0 || w.width() / n >= MIN_NAME_SPACING;
+        CategoryAxis axis = ((CategoryPlot) chart.getPlot()).getDomainAxis();
+        axis.setTickLabelsVisible(names);
+        axis.setLabel(names ? null : n + " classes: hover a bar for its name");
+        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        namesShown = names;
         ((CategoryPlot) chart.getPlot()).setNoDataMessage(w.message());
         chart.setTitle(w.title());
         data.setNotify(true);

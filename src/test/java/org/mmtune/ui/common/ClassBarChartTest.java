@@ -94,4 +94,25 @@ class ClassBarChartTest {
         assertThat(chart.image().getWidth()).isGreaterThan(before + 100);
         assertThat(chart.bars()).hasSize(3);
     }
+
+    @Test
+    void manyClassesDropTheNamesUnderTheBarsButKeepThemOnHover(FxRobot robot) throws Exception {
+        List<ClassInfo> many = new java.util.ArrayList<>();
+        double[] values = new double[150];
+        for (int i = 0; i < 150; i++) {
+            many.add(new ClassInfo(i, "class " + i, org.mmtune.data.Palette.color(i)));
+            values[i] = (i % 7) / 7.0;
+        }
+        robot.interact(() -> chart.setValues(many, values));
+        drawn();
+        assertThat(chart.namesShown()).isFalse();
+        List<ClassBarChart.Bar> bars = chart.bars();
+        assertThat(bars).hasSize(150);
+        ClassBarChart.Bar b = bars.stream().filter(x -> x.classIndex() == 100).findFirst().orElseThrow();
+        assertThat(b.text()).startsWith("class 100: ");
+
+        robot.interact(() -> chart.setValues(CLASSES, new double[] {0.5, 0.25, 0.125}));
+        drawn();
+        assertThat(chart.namesShown()).isTrue();
+    }
 }
