@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mmtune.data.DatasetException;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -124,9 +125,19 @@ public final class ExperimentRunner {
             SegmentationDataset ds = datasets.open(dsPath);
             run.log("dataset " + ds);
             List<Sample> train = load(run, ds, cfg.trainSplit, cfg.maxTrainImages);
-            boolean needVal = cfg.finetune.enabled && cfg.finetune.evalEvery > 0;
+            boolean probing = cfg.probes.enabled;
+            boolean needVal = (cfg.finetune.enabled && cfg.finetune.evalEvery > 0) || probing;
             List<Sample> val = needVal ? load(run, ds, cfg.valSplit, cfg.maxValImages) : List.of();
             StageContext ctx = new StageContext(spec, device, run.checkpoints(), cancel, listeners, cfg.seed, devices);
+            Path initialWeights = init;
+            if (probing && init == null) {
+                // the first stage starts from weights on disk, so that the probes measure exactly them
+                initialWeights = run.checkpoints().resolve(INITIAL_PARAMS);
+                if (!Files.isRegularFile(initialWeights)) {
+                    ProbeRunner.writeInitial(initialWeights, spec, device, cfg.seed);
+                }
+                init = initialWeights;
+            }
 
             if (cfg.proxy.enabled) {
                 current = Stage.PROXY.id();
@@ -155,6 +166,11 @@ public final class ExperimentRunner {
                 }
                 init = Checkpoints.paramsFile(run.checkpoints(), Stage.MM);
             }
+            ObjectNode probeResults = null;
+            if (probing) {
+                current = "probes";
+                probeResults = runProbes(run, ds, train, val, initialWeights, device);
+            }
             if (cfg.finetune.enabled) {
                 current = Stage.FINETUNE.id();
                 ExperimentConfig.Finetune f = cfg.finetune;
@@ -174,7 +190,7 @@ public final class ExperimentRunner {
                 current = Stage.EVAL.id();
                 run.status("running", current, "evaluating on " + cfg.evalSplit());
                 results = evaluate(run, ds, spec, device, listeners);
-                run.writeResults(results);
+                run.writeResults(results, probeResults);
                 String msg = String.format(java.util.Locale.ROOT, "%s: mIoU %.4f, pixel accuracy %.4f on %s (%d images)",
                         cfg.name, results.mIoU(), results.pixelAccuracy(), cfg.evalSplit(), results.images());
                 run.log(msg);
@@ -195,6 +211,56 @@ public final class ExperimentRunner {
             run.status("failed", current.isEmpty() ? null : current, msg);
             return new RunOutcome("failed", msg, null);
         }
+    }
+
+    /** The initial weights of a probed run that starts from random initialisation, in its checkpoints folder. */
+    public static final String INITIAL_PARAMS = "initial.params";
+
+    /**
+     * Probes the initial weights and each trained stage's checkpoint ({@code initial}, {@code proxy},
+     * {@code mm}: those the run has) and writes {@code probes.json}; a resumed run reuses a complete one.
+     */
+    private ObjectNode runProbes(RunFolder run, SegmentationDataset ds, List<Sample> train, List<Sample> val,
+                                 Path initial, Device device) throws IOException {
+        Path file = run.dir().resolve(RunFolder.PROBES);
+        java.util.LinkedHashMap<String, Path> todo = new java.util.LinkedHashMap<>();
+        if (initial != null) {
+            todo.put("initial", initial);
+        }
+        if (cfg.proxy.enabled) {
+            todo.put("proxy", Checkpoints.paramsFile(run.checkpoints(), Stage.PROXY));
+        }
+        if (cfg.mm.enabled) {
+            todo.put("mm", Checkpoints.paramsFile(run.checkpoints(), Stage.MM));
+        }
+        if (resume && Files.isRegularFile(file)) {
+            try {
+                ObjectNode old = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+                if (old != null && todo.keySet().stream().allMatch(old::has)) {
+                    run.log("probes already measured, kept from " + RunFolder.PROBES);
+                    return old;
+                }
+            } catch (IOException | ClassCastException e) {
+                run.log("probes: " + RunFolder.PROBES + " unreadable, measuring again");
+            }
+        }
+        run.status("running", "probes", "probing " + String.join(", ", todo.keySet()));
+        long t0 = System.nanoTime();
+        org.mmtune.eval.Probes.Data data = ProbeRunner.data(cfg, ds, train, val);
+        run.log(String.format(java.util.Locale.ROOT, "probe data: %d gallery patches, %d query patches, %d + %d "
+                        + "images for the linear probe (%.1f s)", data.gallery().count(), data.queries().count(),
+                data.linearTrain().size(), data.linearVal().size(), (System.nanoTime() - t0) / 1e9));
+        ObjectNode out = RunFolder.jsonObject();
+        for (var e : todo.entrySet()) {
+            org.mmtune.eval.Probes.Result r = ProbeRunner.probe(e.getValue(), data, ProbeRunner.settings(cfg.probes),
+                    device, cancel::isCancelled);
+            out.set(e.getKey(), RunFolder.jsonTree(r));
+            run.log(String.format(java.util.Locale.ROOT, "probe %s: k-NN accuracy %.4f (mean class %.4f), "
+                            + "linear probe mIoU %.4f (%.1f s)", e.getKey(), r.knnAccuracy(), r.knnMeanClassAccuracy(),
+                    r.linearProbeMIoU(), r.seconds()));
+        }
+        run.writeProbes(out);
+        return out;
     }
 
     /** The plain advice for a stage that ran out of memory, naming the config keys that size its batches. */

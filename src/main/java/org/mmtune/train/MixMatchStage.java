@@ -16,7 +16,9 @@ import org.mmtune.nn.TripletLoss;
  * M&M tuning: each iteration takes a fresh mixed batch with its class-wise connected graph, runs ONE
  * forward pass of all its patches through backbone + pool5 embedding, gathers the triplets' rows and
  * takes an SGD step on the triplet loss. Reports {@code violatedFraction} (share of triplets with a
- * positive hinge) and {@code dataPrepMs}; every {@code embeddingsEvery} iterations a 2-D PCA of the
+ * positive hinge; always 1 with the paper's margin 2.1 on L2-normalised non-negative embeddings),
+ * {@code orderedFraction} (share with {@code ‖a−p‖² < ‖a−n‖²}), {@code meanCosGap} (mean
+ * {@code cos(a,p) − cos(a,n)}) and {@code dataPrepMs}; every {@code embeddingsEvery} iterations a 2-D PCA of the
  * batch's embeddings goes to the listeners.
  */
 public final class MixMatchStage {
@@ -57,6 +59,8 @@ public final class MixMatchStage {
                 NDArray xa = mgr.create(x, new Shape(pb.count(), 1, ps, ps));
                 float lv;
                 float violated;
+                float ordered;
+                float cosGap;
                 float[][] snapshot = null;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray emb = st.forwardGathered(xa);
@@ -73,6 +77,8 @@ public final class MixMatchStage {
                     lv = r.loss().getFloat();
                     TrainingLoop.checkFinite(lv);
                     violated = r.violatedFraction();
+                    ordered = r.orderedFraction();
+                    cosGap = r.meanCosGap();
                     if (snap) {
                         snapshot = rows;
                     }
@@ -92,6 +98,8 @@ public final class MixMatchStage {
                 }
                 Map<String, Double> extras = new HashMap<>();
                 extras.put("violatedFraction", (double) violated);
+                extras.put("orderedFraction", (double) ordered);
+                extras.put("meanCosGap", (double) cosGap);
                 extras.put("dataPrepMs", pb.prepMs());
                 return new TrainingLoop.StepResult(lv, extras);
             };
