@@ -76,6 +76,11 @@ public final class ExperimentConfig {
         public int cropSize = 128;
         /** ab quantisation grid in Lab units (divisor of 256): 16 gives 256 bins. */
         public int abGrid = 16;
+        /**
+         * Zhang et al.'s class rebalancing of the colorization loss: per-bin weights ∝ ((1−λ)·p̃ + λ/Q)^−1, λ 0.5,
+         * p̃ the Gaussian-smoothed (σ 5) bin distribution of the training images, expected weight 1.
+         */
+        public boolean classRebalance = false;
     }
 
     /** M&M tuning: mix (sampling) and match (graph) settings and the triplet loss. */

@@ -144,7 +144,8 @@ public final class ExperimentRunner {
                 ExperimentConfig.Proxy p = cfg.proxy;
                 if (!alreadyDone(run, Stage.PROXY)) {
                     TrainingLoop.Result r = ColorizationStage.run(ctx, new ColorizationStage.Settings(p.iterations,
-                            p.batchSize, p.cropSize, lr(p), p.momentum, p.weightDecay, p.abGrid, p.checkpointEvery),
+                            p.batchSize, p.cropSize, lr(p), p.momentum, p.weightDecay, p.abGrid, p.checkpointEvery,
+                            p.classRebalance),
                             train, init, resume);
                     if (r.outcome() != StageOutcome.FINISHED) {
                         return end(run, r, current);

@@ -73,6 +73,68 @@ public final class ProbeRunner {
         return new Probes.Data(gallery, queries, lt, lv, ds.numClasses());
     }
 
+    /**
+     * As {@link #data(ExperimentConfig, SegmentationDataset, List, List)}, reading only the images the probes
+     * use from the config's splits (first {@code maxTrainImages} / {@code maxValImages}); unreadable images
+     * are skipped and counted in {@code skipped[0]}.
+     */
+    public static Probes.Data data(ExperimentConfig cfg, SegmentationDataset ds, DatasetSource src, int[] skipped)
+            throws org.mmtune.data.DatasetException {
+        ExperimentConfig.Probes p = cfg.probes;
+        List<org.mmtune.data.ImagePair> tp = limit(ds.pairs(cfg.trainSplit), cfg.maxTrainImages);
+        List<org.mmtune.data.ImagePair> vp = limit(ds.pairs(cfg.valSplit), cfg.maxValImages);
+        java.util.Map<Integer, Sample> train = read(ds, src, tp, skipped,
+                Probes.choose(tp.size(), p.knnGalleryImages, p.seed), Probes.choose(tp.size(), p.linearTrainImages, p.seed + 2));
+        java.util.Map<Integer, Sample> val = read(ds, src, vp, skipped,
+                Probes.choose(vp.size(), p.knnQueryImages, p.seed + 1), Probes.choose(vp.size(), p.linearValImages, p.seed + 3));
+        PatchSampler sampler = sampler(cfg, ds);
+        Probes.PatchSet gallery = Probes.patches(sampler, subset(train, tp.size(), p.knnGalleryImages, p.seed), 0);
+        Probes.PatchSet queries = Probes.patches(sampler, subset(val, vp.size(), p.knnQueryImages, p.seed + 1), 1);
+        List<Probes.Image> lt = new ArrayList<>();
+        for (Sample sm : subset(train, tp.size(), p.linearTrainImages, p.seed + 2)) {
+            lt.add(Probes.Image.of(sm));
+        }
+        List<Probes.Image> lv = new ArrayList<>();
+        for (Sample sm : subset(val, vp.size(), p.linearValImages, p.seed + 3)) {
+            lv.add(Probes.Image.of(sm));
+        }
+        return new Probes.Data(gallery, queries, lt, lv, ds.numClasses());
+    }
+
+    private static <T> List<T> limit(List<T> all, int max) {
+        return max > 0 && all.size() > max ? all.subList(0, max) : all;
+    }
+
+    private static java.util.Map<Integer, Sample> read(SegmentationDataset ds, DatasetSource src,
+                                                       List<org.mmtune.data.ImagePair> pairs, int[] skipped,
+                                                       int[]... wanted) {
+        java.util.Map<Integer, Sample> out = new java.util.TreeMap<>();
+        for (int[] w : wanted) {
+            for (int i : w) {
+                if (!out.containsKey(i)) {
+                    try {
+                        out.put(i, src.read(ds, pairs.get(i)));
+                    } catch (org.mmtune.data.DatasetException e) {
+                        out.put(i, null);
+                        skipped[0]++;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Sample> subset(java.util.Map<Integer, Sample> read, int size, int n, long seed) {
+        List<Sample> out = new ArrayList<>();
+        for (int i : Probes.choose(size, n, seed)) {
+            Sample s = read.get(i);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     private static List<Sample> pick(List<Sample> all, int n, long seed) {
         List<Sample> out = new ArrayList<>();
         for (int i : Probes.choose(all.size(), n, seed)) {

@@ -53,6 +53,7 @@ class ProbesTest {
     static ExperimentConfig probed() {
         ExperimentConfig c = PipelineTest.tinyConfig();
         c.proxy.iterations = 6;
+        c.proxy.classRebalance = true;
         c.mm.iterations = 6;
         c.mm.embeddingsEvery = 0;
         c.finetune.iterations = 4;
@@ -125,7 +126,7 @@ class ProbesTest {
         assertThat(probes.get("initial").get("weights").asText()).isEqualTo("initial.params");
         assertThat(JSON.readTree(run.resolve("probes.json").toFile())).isEqualTo(probes);
         assertThat(Files.readString(run.resolve("run.log"))).contains("proxy: backbone initialised from")
-                .contains("probe mm: k-NN accuracy");
+                .contains("probe mm: k-NN accuracy").contains("proxy: class rebalancing");
         List<JsonNode> mm = new ArrayList<>();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             JsonNode n = JSON.readTree(line);
