@@ -97,6 +97,12 @@ public final class ExperimentConfig {
         public float margin = 2.1f;
         /** Write embeddings/mm-XXXXXX.json every N iterations (0 = never). */
         public int embeddingsEvery = 10;
+        /**
+         * Batch norm of the backbone in inference mode during M&amp;M: normalise with the running statistics of the
+         * starting weights (learned on whole images) and keep them, instead of the statistics of the mixed,
+         * zero-padded patches; scale and shift are still trained.
+         */
+        public boolean freezeBatchNorm = false;
 
         public MixMatch() {
             lrStepEvery = 0;

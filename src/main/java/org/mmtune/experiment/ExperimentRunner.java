@@ -159,7 +159,8 @@ public final class ExperimentRunner {
                 if (!alreadyDone(run, Stage.MM)) {
                     PatchBatchSource src = patches.create(m, ds, train, cfg.seed);
                     TrainingLoop.Result r = MixMatchStage.run(ctx, new MixMatchStage.Settings(m.iterations, lr(m),
-                            m.momentum, m.weightDecay, m.margin, m.embeddingsEvery, m.checkpointEvery, m.outSize),
+                            m.momentum, m.weightDecay, m.margin, m.embeddingsEvery, m.checkpointEvery, m.outSize,
+                            m.freezeBatchNorm),
                             src, init, resume);
                     if (r.outcome() != StageOutcome.FINISHED) {
                         return end(run, r, current);

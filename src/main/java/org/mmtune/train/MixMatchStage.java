@@ -23,8 +23,14 @@ import org.mmtune.nn.TripletLoss;
  */
 public final class MixMatchStage {
 
+    /** Stage settings; {@code freezeBatchNorm}: see {@link MmtuneNet#freezeBatchNorm}. */
     public record Settings(int iterations, LrSchedule lr, float momentum, float weightDecay, float margin,
-                           int embeddingsEvery, int checkpointEvery, int patchSize) {
+                           int embeddingsEvery, int checkpointEvery, int patchSize, boolean freezeBatchNorm) {
+
+        public Settings(int iterations, LrSchedule lr, float momentum, float weightDecay, float margin,
+                        int embeddingsEvery, int checkpointEvery, int patchSize) {
+            this(iterations, lr, momentum, weightDecay, margin, embeddingsEvery, checkpointEvery, patchSize, false);
+        }
     }
 
     private MixMatchStage() {
@@ -42,12 +48,13 @@ public final class MixMatchStage {
 
     public static TrainingLoop.Result run(StageContext ctx, Settings s, PatchBatchSource source, Path initBackbone,
                                           boolean resume) throws IOException {
-        MmtuneNet net = MmtuneNet.embedding(ctx.spec());
+        MmtuneNet net = MmtuneNet.embedding(ctx.spec()).freezeBatchNorm(s.freezeBatchNorm());
         int ps = s.patchSize();
         try (StageTrainer st = new StageTrainer("mm", net, ctx.device(), new Shape(2, 1, ps, ps), s.lr(),
                 s.momentum(), s.weightDecay(), 0)) {
             int start = StageStart.prepare(ctx, Stage.MM, net, st.sgd(), initBackbone, resume);
-            st.enableDataParallel(ctx.devices(), () -> MmtuneNet.embedding(ctx.spec()), new Shape(2, 1, ps, ps));
+            st.enableDataParallel(ctx.devices(),
+                    () -> MmtuneNet.embedding(ctx.spec()).freezeBatchNorm(s.freezeBatchNorm()), new Shape(2, 1, ps, ps));
             Trainer trainer = st.trainer();
             TrainingLoop.Step step = (mgr, it) -> {
                 PatchBatch pb = source.next(it);
