@@ -16,7 +16,7 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "preset", "arm", "dataset", "trainSplit", "valSplit", "maxTrainImages", "maxValImages",
-        "seed", "device", "backbone", "initCheckpoint", "proxy", "mm", "finetune", "eval", "probes"})
+        "labelledFraction", "labelledImages", "labelledSeed", "seed", "device", "backbone", "initCheckpoint", "proxy", "mm", "finetune", "eval", "probes"})
 public final class ExperimentConfig {
 
     /** A label for the experiment (shown in run lists). */
@@ -33,6 +33,18 @@ public final class ExperimentConfig {
     public int maxTrainImages = 0;
     /** Use only the first N images of the validation split (0 = all). */
     public int maxValImages = 0;
+    /**
+     * Share of the training images whose labels M&amp;M tuning and fine-tuning may use, in (0, 1] (1 = all);
+     * the proxy (colorization) always trains on every training image, without labels. The subset is drawn
+     * by {@code labelledSeed}, not by {@code seed}, so every arm and every seed of an ablation get the same
+     * labelled images. See {@link LabelledSubset}.
+     */
+    public double labelledFraction = 1.0;
+    /** Instead of a fraction: exactly this many labelled training images (0 = use labelledFraction). */
+    public int labelledImages = 0;
+    /** Chooses the labelled subset; independent of {@code seed} on purpose. */
+    public long labelledSeed = 1;
+    /** Seeds weight initialisation, data order, crops, flips and the M&amp;M batches. */
     public long seed = 1;
     /** auto (GPU when DJL finds one), cpu or gpu. */
     public String device = "auto";
@@ -168,6 +180,14 @@ public final class ExperimentConfig {
         notBlank(p, "valSplit", valSplit);
         nonNegative(p, "maxTrainImages", maxTrainImages);
         nonNegative(p, "maxValImages", maxValImages);
+        if (!(labelledFraction > 0 && labelledFraction <= 1)) {
+            p.add("labelledFraction: " + labelledFraction + " must be in (0, 1]");
+        }
+        nonNegative(p, "labelledImages", labelledImages);
+        if (labelledImages > 0 && labelledFraction < 1) {
+            p.add("labelledImages: " + labelledImages + " and labelledFraction " + labelledFraction
+                    + " are both set; give only one");
+        }
         if (device == null || !DEVICES.contains(device.toLowerCase(Locale.ROOT))) {
             p.add("device: '" + device + "' is not one of auto, cpu, gpu");
         }

@@ -49,6 +49,9 @@ public final class ExperimentRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
 
+    /** The run folder's list of the labelled training images (one id per line), see {@link LabelledSubset}. */
+    public static final String LABELLED_FILE = "labelled.txt";
+
     private final ExperimentConfig cfg;
     private final Path runDir;
     private final boolean resume;
@@ -125,6 +128,9 @@ public final class ExperimentRunner {
             SegmentationDataset ds = datasets.open(dsPath);
             run.log("dataset " + ds);
             List<Sample> train = load(run, ds, cfg.trainSplit, cfg.maxTrainImages);
+            LabelledSubset labelled = LabelledSubset.choose(train, cfg);
+            org.mmtune.util.AtomicFiles.writeString(run.dir().resolve(LABELLED_FILE), labelled.fileText());
+            run.log(labelled.describe(cfg));
             boolean probing = cfg.probes.enabled;
             boolean needVal = (cfg.finetune.enabled && cfg.finetune.evalEvery > 0) || probing;
             List<Sample> val = needVal ? load(run, ds, cfg.valSplit, cfg.maxValImages) : List.of();
@@ -157,7 +163,8 @@ public final class ExperimentRunner {
                 current = Stage.MM.id();
                 ExperimentConfig.MixMatch m = cfg.mm;
                 if (!alreadyDone(run, Stage.MM)) {
-                    PatchBatchSource src = patches.create(m, ds, train, cfg.seed);
+                    run.log("mm: patches from " + labelled.images().size() + " labelled training images");
+                    PatchBatchSource src = patches.create(m, ds, labelled.images(), cfg.seed);
                     TrainingLoop.Result r = MixMatchStage.run(ctx, new MixMatchStage.Settings(m.iterations, lr(m),
                             m.momentum, m.weightDecay, m.margin, m.embeddingsEvery, m.checkpointEvery, m.outSize,
                             m.freezeBatchNorm),
@@ -171,7 +178,7 @@ public final class ExperimentRunner {
             ObjectNode probeResults = null;
             if (probing) {
                 current = "probes";
-                probeResults = runProbes(run, ds, train, val, initialWeights, device);
+                probeResults = runProbes(run, ds, labelled.images(), val, initialWeights, device);
             }
             if (cfg.finetune.enabled) {
                 current = Stage.FINETUNE.id();
@@ -181,7 +188,7 @@ public final class ExperimentRunner {
                             ? val.subList(0, f.evalImages) : val;
                     TrainingLoop.Result r = FinetuneStage.run(ctx, new FinetuneStage.Settings(f.iterations,
                             f.batchSize, f.cropSize, lr(f), f.momentum, f.weightDecay, f.flip, f.checkpointEvery,
-                            f.evalEvery), train, evalPoints, ds.classes(), ds.ignoreIndex(), init, resume);
+                            f.evalEvery), labelled.images(), evalPoints, ds.classes(), ds.ignoreIndex(), init, resume);
                     if (r.outcome() != StageOutcome.FINISHED) {
                         return end(run, r, current);
                     }

@@ -2,7 +2,6 @@ package org.mmtune.experiment;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -161,16 +160,16 @@ public final class ProbeRunner {
     }
 
     /**
-     * Writes freshly initialised weights (the engine's random generator seeded with {@code seed}) to
-     * {@code file}: the starting point of a run's first stage when it is probed.
+     * Writes the seeded initial weights ({@link org.mmtune.nn.SeededInit}: the same backbone a seeded stage starts
+     * from under any head) to {@code file}: the starting point of a run's first stage when it is probed.
      */
     public static void writeInitial(Path file, NetSpec spec, Device device, long seed) throws IOException {
         try (Model model = Model.newInstance("initial", device)) {
             MmtuneNet net = MmtuneNet.embedding(spec);
             model.setBlock(net);
-            Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
             int side = 128;
             net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, side, side));
+            org.mmtune.nn.SeededInit.apply(net, seed);
             Files.createDirectories(file.toAbsolutePath().getParent());
             Checkpoints.saveParams(file, net, 0);
         }

@@ -67,8 +67,10 @@ public final class ColorizationStage {
         MmtuneNet net = MmtuneNet.colorization(ctx.spec(), bins);
         final int cropF = crop;
         try (StageTrainer st = new StageTrainer("proxy", net, ctx.device(), new Shape(1, 1, crop, crop), s.lr(),
-                s.momentum(), s.weightDecay(), 0)) {
+                s.momentum(), s.weightDecay(), 0, ctx.seed())) {
             int start = StageStart.prepare(ctx, Stage.PROXY, net, st.sgd(), initBackbone, resume);
+            String what = "proxy: colorization on " + imgs.size() + " training images (labels unused)";
+            ctx.listeners().forEach(l -> l.onMessage(what));
             st.enableDataParallel(ctx.devices(), () -> MmtuneNet.colorization(ctx.spec(), bins), new Shape(1, 1, cropF, cropF));
             Trainer trainer = st.trainer();
             Random rnd = new Random(ctx.seed() * 1_000_003L + start);

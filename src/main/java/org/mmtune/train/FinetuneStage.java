@@ -50,8 +50,10 @@ public final class FinetuneStage {
         int numClasses = classes.size();
         MmtuneNet net = MmtuneNet.segmentation(ctx.spec(), numClasses);
         try (StageTrainer st = new StageTrainer("finetune", net, ctx.device(), new Shape(1, 1, crop, crop),
-                s.lr(), s.momentum(), s.weightDecay(), 0)) {
+                s.lr(), s.momentum(), s.weightDecay(), 0, ctx.seed())) {
             int start = StageStart.prepare(ctx, Stage.FINETUNE, net, st.sgd(), initBackbone, resume);
+            String what = "finetune: " + imgs.size() + " labelled training images";
+            ctx.listeners().forEach(l -> l.onMessage(what));
             st.enableDataParallel(ctx.devices(), () -> MmtuneNet.segmentation(ctx.spec(), numClasses), new Shape(1, 1, crop, crop));
             Trainer trainer = st.trainer();
             Segmenter seg = new Segmenter(net, trainer.getManager());

@@ -51,7 +51,7 @@ public final class MixMatchStage {
         MmtuneNet net = MmtuneNet.embedding(ctx.spec()).freezeBatchNorm(s.freezeBatchNorm());
         int ps = s.patchSize();
         try (StageTrainer st = new StageTrainer("mm", net, ctx.device(), new Shape(2, 1, ps, ps), s.lr(),
-                s.momentum(), s.weightDecay(), 0)) {
+                s.momentum(), s.weightDecay(), 0, ctx.seed())) {
             int start = StageStart.prepare(ctx, Stage.MM, net, st.sgd(), initBackbone, resume);
             st.enableDataParallel(ctx.devices(),
                     () -> MmtuneNet.embedding(ctx.spec()).freezeBatchNorm(s.freezeBatchNorm()), new Shape(2, 1, ps, ps));

@@ -88,8 +88,10 @@ final class StageStart {
             LOG.info(msg);
             ctx.listeners().forEach(l -> l.onMessage(msg));
         } else {
-            ctx.listeners().forEach(l -> l.onMessage(stage.id() + ": backbone randomly initialised"));
+            ctx.listeners().forEach(l -> l.onMessage(stage.id() + ": backbone randomly initialised (seed "
+                    + ctx.seed() + ")"));
         }
+        ctx.listeners().forEach(l -> l.onInitialWeights(stage, net));
         return 0;
     }
 }

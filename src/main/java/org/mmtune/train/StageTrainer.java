@@ -2,6 +2,7 @@ package org.mmtune.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.mmtune.nn.MmtuneNet;
+import org.mmtune.nn.SeededInit;
 
 /**
  * A DJL Model + Trainer around one {@link MmtuneNet}: the trainer gives forward passes and gradient
@@ -29,8 +31,28 @@ public final class StageTrainer implements AutoCloseable {
     private final MomentumSgd sgd;
     private DataParallel dp;
 
+    /**
+     * A trainer whose network keeps DJL's (unseeded) initial weights: for callers that load weights right
+     * after (evaluation, resumed stages). Training stages use the seeded constructor.
+     */
     public StageTrainer(String name, MmtuneNet net, Device device, Shape inputShape, LrSchedule lr,
                         float momentum, float weightDecay, int startIteration) {
+        this(name, net, device, inputShape, lr, momentum, weightDecay, startIteration, null);
+    }
+
+    /**
+     * A trainer whose network starts from weights determined by {@code initSeed} alone ({@link SeededInit}:
+     * each parameter from a PRNG keyed by the seed and its name, so a backbone starts the same under every
+     * head); libtorch's global RNG is seeded from it too. Weights loaded afterwards (a backbone checkpoint,
+     * a resumed stage) replace the seeded values of the layers they cover.
+     */
+    public StageTrainer(String name, MmtuneNet net, Device device, Shape inputShape, LrSchedule lr,
+                        float momentum, float weightDecay, int startIteration, long initSeed) {
+        this(name, net, device, inputShape, lr, momentum, weightDecay, startIteration, Long.valueOf(initSeed));
+    }
+
+    private StageTrainer(String name, MmtuneNet net, Device device, Shape inputShape, LrSchedule lr,
+                         float momentum, float weightDecay, int startIteration, Long initSeed) {
         this.net = net;
         this.model = Model.newInstance(name, device);
         model.setBlock(net);
@@ -38,8 +60,19 @@ public final class StageTrainer implements AutoCloseable {
                 .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0f)).build())
                 .optDevices(new Device[] {device});
         this.trainer = model.newTrainer(cfg);
+        if (initSeed != null) {
+            Engine.getInstance().setRandomSeed(engineSeed(initSeed));
+        }
         trainer.initialize(inputShape);
+        if (initSeed != null) {
+            SeededInit.apply(net, initSeed);
+        }
         this.sgd = new MomentumSgd(lr, momentum, weightDecay);
+    }
+
+    /** The int seed given to libtorch's global RNG for experiment seed {@code seed}. */
+    static int engineSeed(long seed) {
+        return (int) (seed ^ (seed >>> 32)) & 0x7fffffff;
     }
 
     public Trainer trainer() { return trainer; }

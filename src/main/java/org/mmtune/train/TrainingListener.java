@@ -21,6 +21,14 @@ public interface TrainingListener {
     default void onProgress(Stage stage, int done, int total) {
     }
 
+    /**
+     * A stage that starts fresh (not resumed) has its starting weights in {@code net}: seeded initial values,
+     * with a loaded backbone where the stage inherits one. Called before the first iteration; do not keep
+     * {@code net} (it is closed with the stage).
+     */
+    default void onInitialWeights(Stage stage, org.mmtune.nn.MmtuneNet net) {
+    }
+
     /** A line for the run log. */
     default void onMessage(String message) {
     }
