@@ -41,6 +41,8 @@ class SeedsAndArmsTest {
     static ExperimentConfig small() {
         ExperimentConfig c = PipelineTest.tinyConfig();
         c.proxy.iterations = 5;
+        c.proxy.cropSize = 72;
+        c.finetune.cropSize = 72;
         c.mm.iterations = 4;
         c.mm.embeddingsEvery = 0;
         c.finetune.iterations = 6;
@@ -65,7 +67,7 @@ class SeedsAndArmsTest {
 
     @Test
     void theSameSeedGivesTheSameRunAndAnotherSeedAnother(@TempDir Path tmp) throws Exception {
-        TinyData.Fixture fx = new TinyData.Fixture(6, 2, 96, 96);
+        TinyData.Fixture fx = new TinyData.Fixture(6, 2, 80, 80);
         Path[] runs = new Path[3];
         long[] seeds = {3, 3, 4};
         for (int i = 0; i < 3; i++) {
@@ -129,8 +131,9 @@ class SeedsAndArmsTest {
 
     @Test
     void aTwoSeedAblationPairsItsArmsWritesItsStatisticsAndResumes(@TempDir Path tmp) throws Exception {
-        TinyData.Fixture fx = new TinyData.Fixture(8, 2, 96, 96);
+        TinyData.Fixture fx = new TinyData.Fixture(8, 1, 80, 80);
         ExperimentConfig base = small();
+        base.finetune.evalEvery = 0;
         base.name = "abl";
         base.labelledFraction = 0.5;
         base.labelledSeed = 11;

@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The run folders under a runs folder (and one level deeper, where an ablation puts its arms). */
+/**
+ * The run folders under a runs folder, one level deeper (an ablation's arms) and, in an ablation's
+ * {@code s<seed>} folders, two levels deeper.
+ */
 public final class RunCatalog {
 
     private RunCatalog() {
@@ -33,7 +36,16 @@ public final class RunCatalog {
                     out.add(RunSummary.read(d));
                 } else {
                     try (Stream<Path> inner = Files.list(d)) {
-                        inner.filter(RunSummary::isRunFolder).map(RunSummary::read).forEach(out::add);
+                        for (Path e : inner.filter(Files::isDirectory).toList()) {
+                            if (RunSummary.isRunFolder(e)) {
+                                out.add(RunSummary.read(e));
+                            } else if (e.getFileName().toString().matches("s-?\\d+")) {
+                                // an ablation over seeds: <ablation>/s<seed>/<arm>
+                                try (Stream<Path> arms = Files.list(e)) {
+                                    arms.filter(RunSummary::isRunFolder).map(RunSummary::read).forEach(out::add);
+                                }
+                            }
+                        }
                     }
                 }
             }

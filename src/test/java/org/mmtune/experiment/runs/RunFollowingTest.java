@@ -81,6 +81,17 @@ class RunFollowingTest {
     }
 
     @Test
+    void catalogListsTheRunsOfAnAblationOverSeeds() throws Exception {
+        for (String seed : List.of("s1", "s2")) {
+            Path r = Files.createDirectories(dir.resolve("abl/" + seed + "/random"));
+            Files.writeString(r.resolve("status.json"), "{\"state\":\"finished\",\"startedAt\":\"2026-01-01T10:00:00Z\"}");
+        }
+        Files.createDirectories(dir.resolve("abl/notes/random"));
+        assertThat(RunCatalog.list(dir)).extracting(RunSummary::dir)
+                .containsExactlyInAnyOrder(dir.resolve("abl/s1/random"), dir.resolve("abl/s2/random"));
+    }
+
+    @Test
     void catalogListsRunsWithResultsAndDeletesOnlyStoppedRuns() throws Exception {
         Path a = Files.createDirectories(dir.resolve("ablation/proxy-mm"));
         Files.writeString(a.resolve("config.json"), "{\"preset\":\"camvid\",\"dataset\":\"/data/camvid\"}");
