@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 AblationCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
+                ProbeCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "preset", "arm", "dataset", "trainSplit", "valSplit", "maxTrainImages", "maxValImages",
-        "labelledFraction", "labelledImages", "labelledSeed", "seed", "device", "backbone", "initCheckpoint", "proxy", "mm", "finetune", "eval"})
+        "labelledFraction", "labelledImages", "labelledSeed", "seed", "device", "backbone", "initCheckpoint", "proxy", "mm", "finetune", "eval", "probes"})
 public final class ExperimentConfig {
 
     /** A label for the experiment (shown in run lists). */
@@ -58,6 +58,7 @@ public final class ExperimentConfig {
     public MixMatch mm = new MixMatch();
     public Finetune finetune = new Finetune();
     public Eval eval = new Eval();
+    public Probes probes = new Probes();
 
     /** Network. */
     public static final class Backbone {
@@ -87,6 +88,11 @@ public final class ExperimentConfig {
         public int cropSize = 128;
         /** ab quantisation grid in Lab units (divisor of 256): 16 gives 256 bins. */
         public int abGrid = 16;
+        /**
+         * Zhang et al.'s class rebalancing of the colorization loss: per-bin weights ∝ ((1−λ)·p̃ + λ/Q)^−1, λ 0.5,
+         * p̃ the Gaussian-smoothed (σ 5) bin distribution of the training images, expected weight 1.
+         */
+        public boolean classRebalance = false;
     }
 
     /** M&M tuning: mix (sampling) and match (graph) settings and the triplet loss. */
@@ -109,6 +115,12 @@ public final class ExperimentConfig {
         public float margin = 2.1f;
         /** Write embeddings/mm-XXXXXX.json every N iterations (0 = never). */
         public int embeddingsEvery = 10;
+        /**
+         * Batch norm of the backbone in inference mode during M&amp;M: normalise with the running statistics of the
+         * starting weights (learned on whole images) and keep them, instead of the statistics of the mixed,
+         * zero-padded patches; scale and shift are still trained.
+         */
+        public boolean freezeBatchNorm = false;
 
         public MixMatch() {
             lrStepEvery = 0;
@@ -133,6 +145,32 @@ public final class ExperimentConfig {
         public String split;
         public boolean savePredictions = true;
         public boolean saveOverlays = false;
+    }
+
+    /**
+     * Probes of the backbone independent of fine-tuning ({@code org.mmtune.eval.Probes}), run on the initial
+     * weights and on each trained stage's checkpoint before fine-tuning; recorded in {@code results.json}
+     * under {@code probes} (and in {@code probes.json}).
+     */
+    public static final class Probes {
+        public boolean enabled = false;
+        /** Seed of every probe choice (images, patches, order); the same for all arms and run seeds. */
+        public long seed = 7;
+        /** Neighbours of the k-NN patch probe. */
+        public int knnK = 10;
+        /** Training images whose patches form the k-NN gallery (0 = all). */
+        public int knnGalleryImages = 120;
+        /** Validation images whose patches are the k-NN queries (0 = all). */
+        public int knnQueryImages = 0;
+        /** Patches per image for the k-NN probe (the sizes and the rest come from the mm section). */
+        public int knnPatchesPerImage = 10;
+        /** Training images of the linear probe (0 = all). */
+        public int linearTrainImages = 60;
+        /** Validation images on which the linear probe's mIoU is measured (0 = all). */
+        public int linearValImages = 40;
+        public int linearIterations = 150;
+        public int linearBatchSize = 4;
+        public float linearLearningRate = 0.05f;
     }
 
     private static final Set<String> STRATEGIES = Set.of("classwise", "random", "hard");
@@ -170,8 +208,8 @@ public final class ExperimentConfig {
                 p.add("backbone.widthDivisor: " + backbone.widthDivisor + " is not in 1..64");
             }
         }
-        if (proxy == null || mm == null || finetune == null || eval == null) {
-            p.add("proxy, mm, finetune, eval: a stage section is null");
+        if (proxy == null || mm == null || finetune == null || eval == null || probes == null) {
+            p.add("proxy, mm, finetune, eval, probes: a section is null");
             return p;
         }
         sgd(p, "proxy", proxy);
@@ -225,6 +263,17 @@ public final class ExperimentConfig {
         }
         if (eval.split != null && eval.split.isBlank()) {
             p.add("eval.split: blank");
+        }
+        positive(p, "probes.knnK", probes.knnK);
+        nonNegative(p, "probes.knnGalleryImages", probes.knnGalleryImages);
+        nonNegative(p, "probes.knnQueryImages", probes.knnQueryImages);
+        positive(p, "probes.knnPatchesPerImage", probes.knnPatchesPerImage);
+        nonNegative(p, "probes.linearTrainImages", probes.linearTrainImages);
+        nonNegative(p, "probes.linearValImages", probes.linearValImages);
+        nonNegative(p, "probes.linearIterations", probes.linearIterations);
+        positive(p, "probes.linearBatchSize", probes.linearBatchSize);
+        if (!(probes.linearLearningRate > 0) || Float.isInfinite(probes.linearLearningRate)) {
+            p.add("probes.linearLearningRate: " + probes.linearLearningRate + " must be > 0");
         }
         return p;
     }

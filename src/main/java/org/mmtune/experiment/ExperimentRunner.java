@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.mmtune.data.DatasetException;
 import org.mmtune.data.ImagePair;
 import org.mmtune.data.Sample;
@@ -137,16 +138,27 @@ public final class ExperimentRunner {
             LabelledSubset labelled = LabelledSubset.choose(train, cfg);
             org.mmtune.util.AtomicFiles.writeString(run.dir().resolve(LABELLED_FILE), labelled.fileText());
             run.log(labelled.describe(cfg));
-            boolean needVal = cfg.finetune.enabled && cfg.finetune.evalEvery > 0;
+            boolean probing = cfg.probes.enabled;
+            boolean needVal = (cfg.finetune.enabled && cfg.finetune.evalEvery > 0) || probing;
             List<Sample> val = needVal ? load(run, ds, cfg.valSplit, cfg.maxValImages) : List.of();
             StageContext ctx = new StageContext(spec, device, run.checkpoints(), cancel, listeners, cfg.seed, devices);
+            Path initialWeights = init;
+            if (probing && init == null) {
+                // the first stage starts from weights on disk, so that the probes measure exactly them
+                initialWeights = run.checkpoints().resolve(INITIAL_PARAMS);
+                if (!Files.isRegularFile(initialWeights)) {
+                    ProbeRunner.writeInitial(initialWeights, spec, device, cfg.seed);
+                }
+                init = initialWeights;
+            }
 
             if (cfg.proxy.enabled) {
                 current = Stage.PROXY.id();
                 ExperimentConfig.Proxy p = cfg.proxy;
                 if (!alreadyDone(run, Stage.PROXY)) {
                     TrainingLoop.Result r = ColorizationStage.run(ctx, new ColorizationStage.Settings(p.iterations,
-                            p.batchSize, p.cropSize, lr(p), p.momentum, p.weightDecay, p.abGrid, p.checkpointEvery),
+                            p.batchSize, p.cropSize, lr(p), p.momentum, p.weightDecay, p.abGrid, p.checkpointEvery,
+                            p.classRebalance),
                             train, init, resume);
                     if (r.outcome() != StageOutcome.FINISHED) {
                         return end(run, r, current);
@@ -161,13 +173,19 @@ public final class ExperimentRunner {
                     run.log("mm: patches from " + labelled.images().size() + " labelled training images");
                     PatchBatchSource src = patches.create(m, ds, labelled.images(), cfg.seed);
                     TrainingLoop.Result r = MixMatchStage.run(ctx, new MixMatchStage.Settings(m.iterations, lr(m),
-                            m.momentum, m.weightDecay, m.margin, m.embeddingsEvery, m.checkpointEvery, m.outSize),
+                            m.momentum, m.weightDecay, m.margin, m.embeddingsEvery, m.checkpointEvery, m.outSize,
+                            m.freezeBatchNorm),
                             src, init, resume);
                     if (r.outcome() != StageOutcome.FINISHED) {
                         return end(run, r, current);
                     }
                 }
                 init = Checkpoints.paramsFile(run.checkpoints(), Stage.MM);
+            }
+            ObjectNode probeResults = null;
+            if (probing) {
+                current = "probes";
+                probeResults = runProbes(run, ds, labelled.images(), val, initialWeights, device);
             }
             if (cfg.finetune.enabled) {
                 current = Stage.FINETUNE.id();
@@ -188,7 +206,7 @@ public final class ExperimentRunner {
                 current = Stage.EVAL.id();
                 run.status("running", current, "evaluating on " + cfg.evalSplit());
                 results = evaluate(run, ds, spec, device, listeners);
-                run.writeResults(results);
+                run.writeResults(results, probeResults);
                 String msg = String.format(java.util.Locale.ROOT, "%s: mIoU %.4f, pixel accuracy %.4f on %s (%d images)",
                         cfg.name, results.mIoU(), results.pixelAccuracy(), cfg.evalSplit(), results.images());
                 run.log(msg);
@@ -209,6 +227,56 @@ public final class ExperimentRunner {
             run.status("failed", current.isEmpty() ? null : current, msg);
             return new RunOutcome("failed", msg, null);
         }
+    }
+
+    /** The initial weights of a probed run that starts from random initialisation, in its checkpoints folder. */
+    public static final String INITIAL_PARAMS = "initial.params";
+
+    /**
+     * Probes the initial weights and each trained stage's checkpoint ({@code initial}, {@code proxy},
+     * {@code mm}: those the run has) and writes {@code probes.json}; a resumed run reuses a complete one.
+     */
+    private ObjectNode runProbes(RunFolder run, SegmentationDataset ds, List<Sample> train, List<Sample> val,
+                                 Path initial, Device device) throws IOException {
+        Path file = run.dir().resolve(RunFolder.PROBES);
+        java.util.LinkedHashMap<String, Path> todo = new java.util.LinkedHashMap<>();
+        if (initial != null) {
+            todo.put("initial", initial);
+        }
+        if (cfg.proxy.enabled) {
+            todo.put("proxy", Checkpoints.paramsFile(run.checkpoints(), Stage.PROXY));
+        }
+        if (cfg.mm.enabled) {
+            todo.put("mm", Checkpoints.paramsFile(run.checkpoints(), Stage.MM));
+        }
+        if (resume && Files.isRegularFile(file)) {
+            try {
+                ObjectNode old = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+                if (old != null && todo.keySet().stream().allMatch(old::has)) {
+                    run.log("probes already measured, kept from " + RunFolder.PROBES);
+                    return old;
+                }
+            } catch (IOException | ClassCastException e) {
+                run.log("probes: " + RunFolder.PROBES + " unreadable, measuring again");
+            }
+        }
+        run.status("running", "probes", "probing " + String.join(", ", todo.keySet()));
+        long t0 = System.nanoTime();
+        org.mmtune.eval.Probes.Data data = ProbeRunner.data(cfg, ds, train, val);
+        run.log(String.format(java.util.Locale.ROOT, "probe data: %d gallery patches, %d query patches, %d + %d "
+                        + "images for the linear probe (%.1f s)", data.gallery().count(), data.queries().count(),
+                data.linearTrain().size(), data.linearVal().size(), (System.nanoTime() - t0) / 1e9));
+        ObjectNode out = RunFolder.jsonObject();
+        for (var e : todo.entrySet()) {
+            org.mmtune.eval.Probes.Result r = ProbeRunner.probe(e.getValue(), data, ProbeRunner.settings(cfg.probes),
+                    device, cancel::isCancelled);
+            out.set(e.getKey(), RunFolder.jsonTree(r));
+            run.log(String.format(java.util.Locale.ROOT, "probe %s: k-NN accuracy %.4f (mean class %.4f), "
+                            + "linear probe mIoU %.4f (%.1f s)", e.getKey(), r.knnAccuracy(), r.knnMeanClassAccuracy(),
+                    r.linearProbeMIoU(), r.seconds()));
+        }
+        run.writeProbes(out);
+        return out;
     }
 
     /** The plain advice for a stage that ran out of memory, naming the config keys that size its batches. */

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   metrics.jsonl        one JSON object per iteration, appended and flushed
  *   embeddings/mm-NNNNNN.json   2-D PCA of M&amp;M batch embeddings
  *   checkpoints/STAGE.params + STAGE.json
- *   results.json         final metrics; predictions/ID.png palette predictions
+ *   probes.json          probes of the initial weights and stage checkpoints (when probes are enabled)
+ *   results.json         final metrics (and the probes); predictions/ID.png palette predictions
  * </pre>
  * Times are epoch seconds. As a {@link TrainingListener} it records everything a stage reports.
  */
@@ -274,7 +275,33 @@ public final class RunFolder implements TrainingListener, AutoCloseable {
     }
 
     public void writeResults(EvalResult r) throws IOException {
-        AtomicFiles.writeString(RunFiles.results(dir), PRETTY.writeValueAsString(r));
+        writeResults(r, null);
+    }
+
+    /** Writes results.json: the evaluation and, when given, the probes under the key {@code probes}. */
+    public void writeResults(EvalResult r, ObjectNode probes) throws IOException {
+        ObjectNode n = PRETTY.valueToTree(r);
+        if (probes != null) {
+            n.set("probes", probes);
+        }
+        AtomicFiles.writeString(RunFiles.results(dir), PRETTY.writeValueAsString(n));
+    }
+
+    /** The probes of the run, {@code {"initial": {...}, "proxy": {...}, "mm": {...}}}. */
+    public static final String PROBES = "probes.json";
+
+    public void writeProbes(ObjectNode probes) throws IOException {
+        AtomicFiles.writeString(dir.resolve(PROBES), PRETTY.writeValueAsString(probes));
+    }
+
+    /** An empty JSON object. */
+    public static ObjectNode jsonObject() {
+        return JSON.createObjectNode();
+    }
+
+    /** A value as a JSON tree. */
+    public static ObjectNode jsonTree(Object value) {
+        return JSON.valueToTree(value);
     }
 
     @Override

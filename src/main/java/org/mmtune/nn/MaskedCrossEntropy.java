@@ -29,4 +29,24 @@ public final class MaskedCrossEntropy {
         NDArray count = maskF.sum().maximum(1f);
         return picked.mul(maskF).sum().neg().div(count);
     }
+
+    /**
+     * As {@link #compute(NDArray, NDArray, int)} with a weight per pixel (e.g. a class-rebalancing weight of
+     * its target): {@code −Σ w·log p(target) / (counted pixels)}; {@code pixelWeights} null = all 1.
+     *
+     * @param pixelWeights {@code (N, H, W)} float weights, or null
+     */
+    public static NDArray compute(NDArray logits, NDArray targets, int ignoreIndex, NDArray pixelWeights) {
+        if (pixelWeights == null) {
+            return compute(logits, targets, ignoreIndex);
+        }
+        NDArray t = targets.toType(DataType.INT64, false);
+        NDArray mask = ignoreIndex >= 0 ? t.neq(ignoreIndex) : t.gte(0);
+        NDArray safe = ignoreIndex >= 0 ? t.mul(mask.toType(DataType.INT64, false)) : t;
+        NDArray logp = logits.logSoftmax(1);
+        NDArray picked = logp.gather(safe.expandDims(1), 1).squeeze(1);
+        NDArray maskF = mask.toType(DataType.FLOAT32, false);
+        NDArray count = maskF.sum().maximum(1f);
+        return picked.mul(maskF.mul(pixelWeights)).sum().neg().div(count);
+    }
 }

@@ -38,6 +38,7 @@ public final class MmtuneNet extends AbstractBlock {
     private final int outputs;
     private final Block backbone;
     private final Block head;
+    private volatile boolean batchNormFrozen;
 
     private MmtuneNet(NetSpec spec, HeadKind kind, int outputs) {
         super(VERSION);
@@ -71,6 +72,19 @@ public final class MmtuneNet extends AbstractBlock {
     public int outputs() { return outputs; }
 
     public Block backbone() { return backbone; }
+
+    /**
+     * With {@code true}, the backbone's batch norm runs in inference mode even in training forward passes: it
+     * normalises with its running statistics and leaves them unchanged, while its scale and shift (and every
+     * other parameter) still get gradients. Used by M&amp;M tuning, whose zero-padded patches would otherwise
+     * replace the statistics learned on whole images.
+     */
+    public MmtuneNet freezeBatchNorm(boolean frozen) {
+        this.batchNormFrozen = frozen;
+        return this;
+    }
+
+    public boolean batchNormFrozen() { return batchNormFrozen; }
 
     public Block head() { return head; }
 
@@ -110,7 +124,7 @@ public final class MmtuneNet extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
-        NDList feats = backbone.forward(ps, inputs, training, params);
+        NDList feats = backbone.forward(ps, inputs, training && !batchNormFrozen, params);
         NDArray out = head.forward(ps, feats, training, params).singletonOrThrow();
         if (kind == HeadKind.SEGMENTATION) {
             out = out.getNDArrayInternal().interpolation(new long[] {h, w}, BILINEAR, false);

@@ -116,7 +116,26 @@ public final class Checkpoints {
             });
             hook.after(SaveStep.MOMENTUM);
         }
-        AtomicFiles.write(paramsFile(dir, stage), out -> {
+        saveParams(paramsFile(dir, stage), net, iteration);
+        hook.after(SaveStep.PARAMS);
+        Meta meta = new Meta(stage.id(), iteration, total, complete, net.spec().backbone().id(),
+                net.spec().widthDivisor(), net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
+        AtomicFiles.writeString(metaFile(dir, stage), JSON.writeValueAsString(meta));
+        hook.after(SaveStep.META);
+        try {
+            Files.deleteIfExists(previousMomentumFile(dir, stage));
+        } catch (IOException e) {
+            LOG.debug("could not remove the previous momentum file in {} (harmless, ignored on resume)", dir, e);
+        }
+        hook.after(SaveStep.DROP_PREVIOUS_MOMENTUM);
+    }
+
+    /**
+     * Writes only a params file (header, backbone, head) atomically, e.g. the initial weights of a run that
+     * its probes measure; {@link #loadBackbone} reads it like a stage's checkpoint.
+     */
+    public static void saveParams(Path file, MmtuneNet net, int iteration) throws IOException {
+        AtomicFiles.write(file, out -> {
             DataOutputStream d = new DataOutputStream(out);
             d.writeInt(MAGIC);
             d.writeInt(VERSION);
@@ -129,17 +148,6 @@ public final class Checkpoints {
             net.saveHead(d);
             d.flush();
         });
-        hook.after(SaveStep.PARAMS);
-        Meta meta = new Meta(stage.id(), iteration, total, complete, net.spec().backbone().id(),
-                net.spec().widthDivisor(), net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
-        AtomicFiles.writeString(metaFile(dir, stage), JSON.writeValueAsString(meta));
-        hook.after(SaveStep.META);
-        try {
-            Files.deleteIfExists(previousMomentumFile(dir, stage));
-        } catch (IOException e) {
-            LOG.debug("could not remove the previous momentum file in {} (harmless, ignored on resume)", dir, e);
-        }
-        hook.after(SaveStep.DROP_PREVIOUS_MOMENTUM);
     }
 
     /**

@@ -16,8 +16,9 @@ import org.mmtune.data.Sample;
  * by 128), the ab planes shrunk to a quarter of the size ({@code INTER_AREA}, i.e. averaged over 4×4
  * blocks) and quantised on a regular grid of {@code grid} Lab units per axis: bin = (a/grid)·(256/grid) +
  * b/grid. With the default grid 16 that is 16×16 = 256 bins (about 110 of them are in the sRGB gamut),
- * coarser than the 313 in-gamut bins of grid 10 in Zhang et al. 2016, and without their class
- * rebalancing: plain cross-entropy over the bins.
+ * coarser than the 313 in-gamut bins of grid 10 in Zhang et al. 2016. Their class rebalancing is
+ * optional ({@link #rebalanceWeights}): per-bin weights {@code ∝ ((1−λ)·p̃ + λ/Q)^−1} with {@code p̃} the
+ * Gaussian-smoothed empirical bin distribution.
  */
 public final class ColorTargets {
 
@@ -53,5 +54,79 @@ public final class ColorTargets {
             }
             return bins;
         }
+    }
+
+    /** Zhang et al.'s mixing weight λ of the uniform distribution. */
+    public static final double REBALANCE_LAMBDA = 0.5;
+    /** Zhang et al.'s smoothing σ of the empirical distribution, in Lab (ab) units. */
+    public static final double REBALANCE_SIGMA = 5.0;
+
+    /**
+     * Class-rebalancing weights of Zhang et al. (ECCV 2016, eq. 3–4): the empirical distribution {@code p} of the
+     * bins over {@code targets} (values {@code >= bins} are ignored), smoothed with a Gaussian of {@code sigma}
+     * Lab units over the ab plane (bin centres {@code grid} units apart; {@code sigma} 0 = no smoothing) and
+     * renormalised to {@code p̃}; weights {@code w_q = 1 / ((1−λ)·p̃_q + λ/Q)} with {@code Q} the number of bins
+     * that occur in the targets (the in-gamut bins of this data), scaled so that {@code Σ_q p̃_q·w_q = 1}.
+     */
+    public static float[] rebalanceWeights(java.util.Collection<int[]> targets, int grid, double lambda, double sigma) {
+        int bins = bins(grid);
+        int per = 256 / grid;
+        long[] count = new long[bins];
+        long total = 0;
+        for (int[] t : targets) {
+            for (int v : t) {
+                if (v >= 0 && v < bins) {
+                    count[v]++;
+                    total++;
+                }
+            }
+        }
+        float[] w = new float[bins];
+        if (total == 0) {
+            java.util.Arrays.fill(w, 1f);
+            return w;
+        }
+        int q = 0;
+        double[] p = new double[bins];
+        for (int i = 0; i < bins; i++) {
+            p[i] = (double) count[i] / total;
+            if (count[i] > 0) {
+                q++;
+            }
+        }
+        double[] smooth = p;
+        if (sigma > 0) {
+            smooth = new double[bins];
+            double s2 = 2 * sigma * sigma;
+            double sum = 0;
+            for (int i = 0; i < bins; i++) {
+                int ai = i / per;
+                int bi = i % per;
+                double v = 0;
+                for (int j = 0; j < bins; j++) {
+                    if (p[j] == 0) {
+                        continue;
+                    }
+                    double da = (ai - j / per) * (double) grid;
+                    double db = (bi - j % per) * (double) grid;
+                    v += p[j] * Math.exp(-(da * da + db * db) / s2);
+                }
+                smooth[i] = v;
+                sum += v;
+            }
+            for (int i = 0; i < bins; i++) {
+                smooth[i] /= sum;
+            }
+        }
+        double[] raw = new double[bins];
+        double expected = 0;
+        for (int i = 0; i < bins; i++) {
+            raw[i] = 1 / ((1 - lambda) * smooth[i] + lambda / q);
+            expected += smooth[i] * raw[i];
+        }
+        for (int i = 0; i < bins; i++) {
+            w[i] = (float) (raw[i] / expected);
+        }
+        return w;
     }
 }

@@ -15,13 +15,22 @@ import org.mmtune.nn.MmtuneNet;
 /**
  * Proxy stage: colorization on the training images without their labels. Input: the gray crop;
  * target: the quantised ab bins at a quarter of the resolution ({@link ColorTargets}); loss:
- * cross-entropy over the bins.
+ * cross-entropy over the bins, optionally class-rebalanced (Zhang et al. 2016) with weights computed once
+ * from all training images' targets.
  */
 public final class ColorizationStage {
 
-    /** Stage settings; {@code cropSize} is rounded down to a multiple of 4. */
+    /**
+     * Stage settings; {@code cropSize} is rounded down to a multiple of 4; {@code classRebalance} weights each
+     * target pixel by Zhang et al.'s rebalancing weight of its bin ({@link ColorTargets#rebalanceWeights}).
+     */
     public record Settings(int iterations, int batchSize, int cropSize, LrSchedule lr, float momentum,
-                           float weightDecay, int abGrid, int checkpointEvery) {
+                           float weightDecay, int abGrid, int checkpointEvery, boolean classRebalance) {
+
+        public Settings(int iterations, int batchSize, int cropSize, LrSchedule lr, float momentum,
+                        float weightDecay, int abGrid, int checkpointEvery) {
+            this(iterations, batchSize, cropSize, lr, momentum, weightDecay, abGrid, checkpointEvery, false);
+        }
     }
 
     private ColorizationStage() {
@@ -42,6 +51,18 @@ public final class ColorizationStage {
         for (Sample sm : images) {
             imgs.add(new TrainImage(sm.id(), sm.width(), sm.height(), sm.gray(), null));
             targets.add(ColorTargets.quarterBins(sm, grid));
+        }
+        float[] binWeights = s.classRebalance() ? ColorTargets.rebalanceWeights(targets, grid,
+                ColorTargets.REBALANCE_LAMBDA, ColorTargets.REBALANCE_SIGMA) : null;
+        if (binWeights != null) {
+            float max = 0;
+            for (float v : binWeights) {
+                max = Math.max(max, v);
+            }
+            String msg = String.format(java.util.Locale.ROOT,
+                    "proxy: class rebalancing (λ %.1f, σ %.0f), largest bin weight %.2f", ColorTargets.REBALANCE_LAMBDA,
+                    ColorTargets.REBALANCE_SIGMA, max);
+            ctx.listeners().forEach(l -> l.onMessage(msg));
         }
         MmtuneNet net = MmtuneNet.colorization(ctx.spec(), bins);
         final int cropF = crop;
@@ -78,9 +99,17 @@ public final class ColorizationStage {
                 }
                 NDArray xa = mgr.create(x, new Shape(b, 1, cropF, cropF));
                 NDArray ta = mgr.create(t, new Shape(b, q, q));
+                NDArray wa = null;
+                if (binWeights != null) {
+                    float[] w = new float[t.length];
+                    for (int i = 0; i < t.length; i++) {
+                        w[i] = t[i] < bins ? binWeights[t[i]] : 0f;
+                    }
+                    wa = mgr.create(w, new Shape(b, q, q));
+                }
                 float lv;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDArray loss = st.pixelLoss(xa, ta, bins);
+                    NDArray loss = st.pixelLoss(xa, ta, bins, wa);
                     lv = loss.getFloat();
                     TrainingLoop.checkFinite(lv);
                     gc.backward(loss);

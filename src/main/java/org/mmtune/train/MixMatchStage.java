@@ -16,13 +16,21 @@ import org.mmtune.nn.TripletLoss;
  * M&M tuning: each iteration takes a fresh mixed batch with its class-wise connected graph, runs ONE
  * forward pass of all its patches through backbone + pool5 embedding, gathers the triplets' rows and
  * takes an SGD step on the triplet loss. Reports {@code violatedFraction} (share of triplets with a
- * positive hinge) and {@code dataPrepMs}; every {@code embeddingsEvery} iterations a 2-D PCA of the
+ * positive hinge; always 1 with the paper's margin 2.1 on L2-normalised non-negative embeddings),
+ * {@code orderedFraction} (share with {@code ‖a−p‖² < ‖a−n‖²}), {@code meanCosGap} (mean
+ * {@code cos(a,p) − cos(a,n)}) and {@code dataPrepMs}; every {@code embeddingsEvery} iterations a 2-D PCA of the
  * batch's embeddings goes to the listeners.
  */
 public final class MixMatchStage {
 
+    /** Stage settings; {@code freezeBatchNorm}: see {@link MmtuneNet#freezeBatchNorm}. */
     public record Settings(int iterations, LrSchedule lr, float momentum, float weightDecay, float margin,
-                           int embeddingsEvery, int checkpointEvery, int patchSize) {
+                           int embeddingsEvery, int checkpointEvery, int patchSize, boolean freezeBatchNorm) {
+
+        public Settings(int iterations, LrSchedule lr, float momentum, float weightDecay, float margin,
+                        int embeddingsEvery, int checkpointEvery, int patchSize) {
+            this(iterations, lr, momentum, weightDecay, margin, embeddingsEvery, checkpointEvery, patchSize, false);
+        }
     }
 
     private MixMatchStage() {
@@ -40,12 +48,13 @@ public final class MixMatchStage {
 
     public static TrainingLoop.Result run(StageContext ctx, Settings s, PatchBatchSource source, Path initBackbone,
                                           boolean resume) throws IOException {
-        MmtuneNet net = MmtuneNet.embedding(ctx.spec());
+        MmtuneNet net = MmtuneNet.embedding(ctx.spec()).freezeBatchNorm(s.freezeBatchNorm());
         int ps = s.patchSize();
         try (StageTrainer st = new StageTrainer("mm", net, ctx.device(), new Shape(2, 1, ps, ps), s.lr(),
                 s.momentum(), s.weightDecay(), 0, ctx.seed())) {
             int start = StageStart.prepare(ctx, Stage.MM, net, st.sgd(), initBackbone, resume);
-            st.enableDataParallel(ctx.devices(), () -> MmtuneNet.embedding(ctx.spec()), new Shape(2, 1, ps, ps));
+            st.enableDataParallel(ctx.devices(),
+                    () -> MmtuneNet.embedding(ctx.spec()).freezeBatchNorm(s.freezeBatchNorm()), new Shape(2, 1, ps, ps));
             Trainer trainer = st.trainer();
             TrainingLoop.Step step = (mgr, it) -> {
                 PatchBatch pb = source.next(it);
@@ -57,6 +66,8 @@ public final class MixMatchStage {
                 NDArray xa = mgr.create(x, new Shape(pb.count(), 1, ps, ps));
                 float lv;
                 float violated;
+                float ordered;
+                float cosGap;
                 float[][] snapshot = null;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray emb = st.forwardGathered(xa);
@@ -73,6 +84,8 @@ public final class MixMatchStage {
                     lv = r.loss().getFloat();
                     TrainingLoop.checkFinite(lv);
                     violated = r.violatedFraction();
+                    ordered = r.orderedFraction();
+                    cosGap = r.meanCosGap();
                     if (snap) {
                         snapshot = rows;
                     }
@@ -92,6 +105,8 @@ public final class MixMatchStage {
                 }
                 Map<String, Double> extras = new HashMap<>();
                 extras.put("violatedFraction", (double) violated);
+                extras.put("orderedFraction", (double) ordered);
+                extras.put("meanCosGap", (double) cosGap);
                 extras.put("dataPrepMs", pb.prepMs());
                 return new TrainingLoop.StepResult(lv, extras);
             };

@@ -110,14 +110,21 @@ public final class StageTrainer implements AutoCloseable {
      * of the shards' losses, each computed on its device.
      */
     public NDArray pixelLoss(NDArray x, NDArray targets, int ignoreIndex) {
+        return pixelLoss(x, targets, ignoreIndex, null);
+    }
+
+    /** As above with a weight per target pixel ({@code (N, H, W)}, or null for none). */
+    public NDArray pixelLoss(NDArray x, NDArray targets, int ignoreIndex, NDArray pixelWeights) {
         if (dp == null) {
-            return MaskedCrossEntropy.compute(trainer.forward(new NDList(x)).singletonOrThrow(), targets, ignoreIndex);
+            return MaskedCrossEntropy.compute(trainer.forward(new NDList(x)).singletonOrThrow(), targets, ignoreIndex,
+                    pixelWeights);
         }
         List<NDArray> outs = dp.forward(x, true);
         List<NDArray> ts = dp.split(targets);
+        List<NDArray> ws = pixelWeights == null ? null : dp.split(pixelWeights);
         List<NDArray> losses = new ArrayList<>(outs.size());
         for (int k = 0; k < outs.size(); k++) {
-            losses.add(MaskedCrossEntropy.compute(outs.get(k), ts.get(k), ignoreIndex));
+            losses.add(MaskedCrossEntropy.compute(outs.get(k), ts.get(k), ignoreIndex, ws == null ? null : ws.get(k)));
         }
         return dp.meanLoss(losses);
     }
