@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
                 AblationCommand.class,
                 EvalCommand.class,
                 PredictCommand.class,
+                WeightsCommand.class,
+                EmbedCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 

@@ -116,7 +116,22 @@ public final class Checkpoints {
             });
             hook.after(SaveStep.MOMENTUM);
         }
-        AtomicFiles.write(paramsFile(dir, stage), out -> {
+        writeParams(paramsFile(dir, stage), net, iteration);
+        hook.after(SaveStep.PARAMS);
+        Meta meta = new Meta(stage.id(), iteration, total, complete, net.spec().backbone().id(),
+                net.spec().widthDivisor(), net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
+        AtomicFiles.writeString(metaFile(dir, stage), JSON.writeValueAsString(meta));
+        hook.after(SaveStep.META);
+        try {
+            Files.deleteIfExists(previousMomentumFile(dir, stage));
+        } catch (IOException e) {
+            LOG.debug("could not remove the previous momentum file in {} (harmless, ignored on resume)", dir, e);
+        }
+        hook.after(SaveStep.DROP_PREVIOUS_MOMENTUM);
+    }
+
+    private static void writeParams(Path params, MmtuneNet net, int iteration) throws IOException {
+        AtomicFiles.write(params, out -> {
             DataOutputStream d = new DataOutputStream(out);
             d.writeInt(MAGIC);
             d.writeInt(VERSION);
@@ -129,17 +144,25 @@ public final class Checkpoints {
             net.saveHead(d);
             d.flush();
         });
-        hook.after(SaveStep.PARAMS);
-        Meta meta = new Meta(stage.id(), iteration, total, complete, net.spec().backbone().id(),
-                net.spec().widthDivisor(), net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
-        AtomicFiles.writeString(metaFile(dir, stage), JSON.writeValueAsString(meta));
-        hook.after(SaveStep.META);
-        try {
-            Files.deleteIfExists(previousMomentumFile(dir, stage));
-        } catch (IOException e) {
-            LOG.debug("could not remove the previous momentum file in {} (harmless, ignored on resume)", dir, e);
-        }
-        hook.after(SaveStep.DROP_PREVIOUS_MOMENTUM);
+    }
+
+    /**
+     * Writes a checkpoint outside a run (e.g. imported weights): {@code params} and, beside it, its json
+     * ({@code X.params} → {@code X.json}) with {@code stage} as the stage name; both atomically, params first.
+     * {@code initCheckpoint}, {@code embed}, {@code eval} and the workbench read it like a run's checkpoint.
+     */
+    public static void saveStandalone(Path params, MmtuneNet net, String stage) throws IOException {
+        writeParams(params, net, 0);
+        Meta meta = new Meta(stage, 0, 0, true, net.spec().backbone().id(), net.spec().widthDivisor(),
+                net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
+        AtomicFiles.writeString(standaloneMetaFile(params), JSON.writeValueAsString(meta));
+    }
+
+    /** The json beside a standalone checkpoint: {@code X.params} → {@code X.json}. */
+    public static Path standaloneMetaFile(Path params) {
+        String n = params.getFileName().toString();
+        String stem = n.endsWith(".params") ? n.substring(0, n.length() - ".params".length()) : n;
+        return params.resolveSibling(stem + ".json");
     }
 
     /**
