@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mmtune weights import|export}: networks trained elsewhere in, mmtune backbones out. */
 @Command(name = "weights", mixinStandardHelpOptions = true,
-        description = "Import pretrained weights (PyTorch .pth/.pt, safetensors, npz) as an mmtune checkpoint, "
+        description = "Import pretrained weights (PyTorch .pth/.pt, safetensors, npz, ONNX, Caffe) as an mmtune checkpoint, "
                 + "or export a run's backbone under torchvision names.",
         subcommands = {WeightsCommand.Import.class, WeightsCommand.Export.class})
 public final class WeightsCommand implements Runnable {
@@ -43,8 +43,14 @@ public final class WeightsCommand implements Runnable {
             return w;
         }
 
-        @Parameters(paramLabel = "FILE", description = "Weights file: .pth/.pt (torch.save zip), .safetensors, .npz.")
+        @Parameters(paramLabel = "FILE", description = "Weights file: .pth/.pt (torch.save zip), .safetensors, .npz, "
+                + ".onnx, .caffemodel (with its .prototxt).")
         Path file;
+
+        @Option(names = "--prototxt", paramLabel = "DEPLOY.prototxt",
+                description = "Network definition of a .caffemodel (default: the .prototxt of the same name next to "
+                        + "it, else deploy.prototxt there).")
+        Path prototxt;
 
         @Option(names = "--backbone", paramLabel = "TYPE", required = true,
                 description = "Backbone to fill: alexnet, alexnet-ref or vgg16.")
@@ -59,8 +65,9 @@ public final class WeightsCommand implements Runnable {
         Path map;
 
         @Option(names = "--input-norm", paramLabel = "NORM",
-                description = "How the source network's input was normalised: imagenet (torchvision), caffe, unit "
-                        + "or mmtune. Default: imagenet for a 3-channel first convolution, mmtune for a gray one.")
+                description = "How the source network's input was normalised: imagenet (torchvision), caffe, unit, "
+                        + "mix-and-match (the reference implementation's gray/255 − 0.4488) or mmtune. Default: "
+                        + "imagenet for a 3-channel first convolution, mmtune for a gray one.")
         String inputNorm;
 
         @Option(names = "--out", paramLabel = "CKPT.params", required = true, description = "Checkpoint to write.")
@@ -88,6 +95,14 @@ public final class WeightsCommand implements Runnable {
             if (map != null && !Files.isRegularFile(map)) {
                 throw new IllegalArgumentException(map + ": no such map file");
             }
+            if (prototxt != null) {
+                if (!org.mmtune.nn.weights.WeightFiles.extension(file).equals("caffemodel")) {
+                    throw new IllegalArgumentException("--prototxt is for a .caffemodel, not " + file.getFileName());
+                }
+                if (!Files.isRegularFile(prototxt)) {
+                    throw new IllegalArgumentException(prototxt + ": no such prototxt file");
+                }
+            }
         }
 
         @Override
@@ -95,7 +110,7 @@ public final class WeightsCommand implements Runnable {
             if (netSpec == null) {
                 validate();
             }
-            ImportReport r = PretrainedWeights.importFile(file, new PretrainedWeights.ImportOptions(netSpec, map, input),
+            ImportReport r = PretrainedWeights.importFile(file, new PretrainedWeights.ImportOptions(netSpec, map, input, prototxt),
                     out, report);
             out().println(r.summary());
             out().println("wrote " + out + (report != null ? " and " + report : ""));

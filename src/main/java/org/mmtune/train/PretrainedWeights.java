@@ -35,8 +35,14 @@ public final class PretrainedWeights {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** What to import into: backbone and width, an optional user map and the source's input normalisation. */
-    public record ImportOptions(NetSpec spec, Path map, SourceInput input) {
+    /**
+     * What to import into: backbone and width, an optional user map and the source's input normalisation;
+     * {@code prototxt}: the network definition of a Caffe model (null: found next to it).
+     */
+    public record ImportOptions(NetSpec spec, Path map, SourceInput input, Path prototxt) {
+        public ImportOptions(NetSpec spec, Path map, SourceInput input) {
+            this(spec, map, input, null);
+        }
     }
 
     /** An import that did not fit: the report says why. */
@@ -64,7 +70,7 @@ public final class PretrainedWeights {
     public static ImportReport importFile(Path source, ImportOptions options, Path out, Path reportOut)
             throws IOException {
         Map<String, String> userMap = options.map() == null ? null : readMap(options.map());
-        WeightReader reader = WeightFiles.readerFor(source);
+        WeightReader reader = WeightFiles.readerFor(source, options.prototxt());
         LinkedHashMap<String, SourceTensor> tensors = reader.read(source);
         NetSpec spec = options.spec();
         try (Model model = Model.newInstance("mmtune-import")) {

@@ -25,6 +25,9 @@ final class OpenCvDnnWeights {
         Net load();
     }
 
+    private static final java.util.regex.Pattern OPENCV_ERROR =
+            java.util.regex.Pattern.compile("error: \\(-?\\d+:([^)]*)\\)(.*)$");
+
     private OpenCvDnnWeights() {
     }
 
@@ -195,7 +198,12 @@ final class OpenCvDnnWeights {
         for (String line : s.split("\\R")) {
             String l = line.strip();
             if (!l.isEmpty()) {
-                return l.length() > 200 ? l.substring(0, 200) + "…" : l;
+                // "OpenCV(4.11.0) /build/path/file.cpp:123: error: (-2:Unspecified error) FAILED: …": keep the reason
+                java.util.regex.Matcher m = OPENCV_ERROR.matcher(l);
+                if (m.find()) {
+                    l = m.group(2).isBlank() ? m.group(1) : m.group(2).strip();
+                }
+                return l.length() > 160 ? l.substring(0, 160) + "…" : l;
             }
         }
         return "no message";

@@ -32,21 +32,31 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
         return new SourceInput("unit", new double[] {0, 0, 0}, new double[] {1, 1, 1}, "v/255 in [0, 1]");
     }
 
+    /**
+     * The reference implementation of Mix-and-Match (its Caffe AlexNets, {@code Alexnet/colorize}): gray
+     * {@code g/255 − 0.4488} (its Power layer, then the mean of B, G and R), std 1.
+     */
+    public static SourceInput mixAndMatch() {
+        return new SourceInput("mix-and-match", new double[] {0.4488, 0.4488, 0.4488}, new double[] {1, 1, 1},
+                "Mix-and-Match reference: gray/255 − 0.4488");
+    }
+
     /** mmtune's own (gray, (g/255 − 0.45)/0.25 in every channel). */
     public static SourceInput mmtune() {
         return new SourceInput("mmtune", new double[] {MMTUNE_MEAN, MMTUNE_MEAN, MMTUNE_MEAN},
                 new double[] {MMTUNE_STD, MMTUNE_STD, MMTUNE_STD}, "mmtune: (g/255 − 0.45)/0.25");
     }
 
-    /** Parses imagenet, caffe, unit or mmtune. */
+    /** Parses imagenet, caffe, unit, mix-and-match or mmtune. */
     public static SourceInput parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "imagenet", "torchvision" -> imagenet();
             case "caffe" -> caffe();
             case "unit" -> unit();
             case "mmtune" -> mmtune();
+            case "mix-and-match", "mixandmatch", "mm-reference" -> mixAndMatch();
             default -> throw new IllegalArgumentException("unknown input normalisation '" + s
-                    + "' (use imagenet, caffe, unit or mmtune)");
+                    + "' (use imagenet, caffe, unit, mix-and-match or mmtune)");
         };
     }
 

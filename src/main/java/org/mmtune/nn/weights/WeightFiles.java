@@ -22,7 +22,7 @@ import org.mmtune.util.AtomicFiles;
 public final class WeightFiles {
 
     /** Extensions of importable files (without the dot), for file choosers and messages. */
-    public static final List<String> IMPORT_EXTENSIONS = List.of("pth", "pt", "safetensors", "npz");
+    public static final List<String> IMPORT_EXTENSIONS = List.of("pth", "pt", "safetensors", "npz", "onnx", "caffemodel");
 
     private WeightFiles() {
     }
@@ -34,7 +34,21 @@ public final class WeightFiles {
 
     /** The reader for a file: by extension, else by its first bytes; refuses other files in one line. */
     public static WeightReader readerFor(Path file) throws IOException {
+        return readerFor(file, null);
+    }
+
+    /**
+     * As {@link #readerFor(Path)}; {@code prototxt} is the network definition of a {@code .caffemodel} (null:
+     * the {@code .prototxt} next to it, see {@link CaffeReader}).
+     */
+    public static WeightReader readerFor(Path file, Path prototxt) throws IOException {
         switch (extension(file)) {
+            case "caffemodel" -> {
+                return new CaffeReader(prototxt);
+            }
+            case "onnx" -> {
+                return new OnnxReader();
+            }
             case "pth", "pt", "bin", "ckpt" -> {
                 return new TorchReader();
             }
