@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.mmtune.nn.BackboneType;
+import org.mmtune.nn.NetSpec;
 
 /**
  * An experiment: dataset, network, each stage's settings, mix/match settings, seed and device. Read from
@@ -162,8 +163,10 @@ public final class ExperimentConfig {
         if (mm.minSize > mm.maxSize) {
             p.add("mm.minSize: " + mm.minSize + " is larger than mm.maxSize " + mm.maxSize);
         }
-        if (mm.outSize < 68) {
-            p.add("mm.outSize: " + mm.outSize + " is below the backbone's minimum input 68");
+        int minOut = backbone != null && BackboneType.ALEXNET_REF.id().equalsIgnoreCase(backbone.type)
+                ? new NetSpec(BackboneType.ALEXNET_REF, 1).minInputSize() + 1 : 68;
+        if (mm.outSize < minOut) {
+            p.add("mm.outSize: " + mm.outSize + " is below the backbone's minimum input " + minOut);
         }
         ratio(p, "mm.backgroundRatio", mm.backgroundRatio);
         ratio(p, "mm.dedupOverlap", mm.dedupOverlap);
