@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 PredictCommand.class,
                 ProbeCommand.class,
+                WeightsCommand.class,
+                EmbedCommand.class,
         })
 public final class MmtuneCli implements Runnable {
 

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.mmtune.nn.BackboneType;
+import org.mmtune.nn.NetSpec;
 
 /**
  * An experiment: dataset, network, each stage's settings, mix/match settings, seed and device. Read from
@@ -62,7 +64,7 @@ public final class ExperimentConfig {
 
     /** Network. */
     public static final class Backbone {
-        /** alexnet or vgg16. */
+        /** alexnet, alexnet-ref (the reference implementation's Caffe AlexNet) or vgg16. */
         public String type = "alexnet";
         /** Every channel count divided by this (1 = the paper's width; 4 = the CPU default). */
         public int widthDivisor = 4;
@@ -200,9 +202,8 @@ public final class ExperimentConfig {
         if (backbone == null) {
             p.add("backbone: missing");
         } else {
-            if (backbone.type == null || !(backbone.type.equalsIgnoreCase("alexnet")
-                    || backbone.type.equalsIgnoreCase("vgg16"))) {
-                p.add("backbone.type: '" + backbone.type + "' is not alexnet or vgg16");
+            if (!knownBackbone(backbone.type)) {
+                p.add("backbone.type: '" + backbone.type + "' is not " + BackboneType.ids());
             }
             if (backbone.widthDivisor < 1 || backbone.widthDivisor > 64) {
                 p.add("backbone.widthDivisor: " + backbone.widthDivisor + " is not in 1..64");
@@ -226,8 +227,10 @@ public final class ExperimentConfig {
         if (mm.minSize > mm.maxSize) {
             p.add("mm.minSize: " + mm.minSize + " is larger than mm.maxSize " + mm.maxSize);
         }
-        if (mm.outSize < 68) {
-            p.add("mm.outSize: " + mm.outSize + " is below the backbone's minimum input 68");
+        int minOut = backbone != null && BackboneType.ALEXNET_REF.id().equalsIgnoreCase(backbone.type)
+                ? new NetSpec(BackboneType.ALEXNET_REF, 1).minInputSize() + 1 : 68;
+        if (mm.outSize < minOut) {
+            p.add("mm.outSize: " + mm.outSize + " is below the backbone's minimum input " + minOut);
         }
         ratio(p, "mm.backgroundRatio", mm.backgroundRatio);
         ratio(p, "mm.dedupOverlap", mm.dedupOverlap);
@@ -334,6 +337,18 @@ public final class ExperimentConfig {
     private static void ratio(List<String> p, String key, double v) {
         if (!(v >= 0 && v <= 1)) {
             p.add(key + ": " + v + " must be in [0, 1]");
+        }
+    }
+
+    private static boolean knownBackbone(String type) {
+        if (type == null) {
+            return false;
+        }
+        try {
+            BackboneType.parse(type);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

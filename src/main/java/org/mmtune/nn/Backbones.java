@@ -22,7 +22,29 @@ public final class Backbones {
     }
 
     public static Block build(NetSpec spec) {
-        return spec.backbone() == BackboneType.ALEXNET ? alexNet(spec) : vgg16(spec);
+        return switch (spec.backbone()) {
+            case ALEXNET -> alexNet(spec);
+            case ALEXNET_REF -> alexNetRef(spec);
+            case VGG16 -> vgg16(spec);
+        };
+    }
+
+    /** The pool5 that the embedding head puts on the conv5 map. */
+    public static Block pool5(NetSpec spec) {
+        return switch (spec.backbone()) {
+            case ALEXNET -> Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2));
+            case ALEXNET_REF -> Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), true);
+            case VGG16 -> Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+        };
+    }
+
+    /** The pool5 side for a conv5 side. */
+    public static long pool5Side(NetSpec spec, long conv5Side) {
+        return switch (spec.backbone()) {
+            case ALEXNET -> (conv5Side - 3) / 2 + 1;
+            case ALEXNET_REF -> Math.floorDiv(conv5Side - 3 + 1, 2) + 1; // ceil((s − 3) / 2) + 1
+            case VGG16 -> conv5Side / 2;
+        };
     }
 
     static SequentialBlock convBnRelu(SequentialBlock seq, int filters, int kernel, int stride, int pad) {
@@ -47,6 +69,42 @@ public final class Backbones {
         convBnRelu(b, s.width(384), 3, 1, 1);
         convBnRelu(b, s.width(256), 3, 1, 1);
         return b;
+    }
+
+    /**
+     * The AlexNet of the reference implementation's Caffe prototxts ({@code Alexnet/colorize} and
+     * {@code Alexnet/random}, train_graph and deploy): conv1 96·11×11 stride 4 pad 5, BN, ReLU, LRN(5, 1e-4,
+     * 0.75), max-pool 3×3/2 ceil; conv2 256·5×5 pad 2 groups 2, BN, ReLU, LRN, max-pool 3×3/2 ceil; conv3 384·3×3
+     * pad 1; conv4 384 groups 2; conv5 256 groups 2, each with BN and ReLU. Every convolution has a bias; Caffe's
+     * {@code BatchNorm} has no scale/shift and no Scale layer follows it, so neither does this (eps 1e-5, Caffe's
+     * default). Channels per {@link NetSpec#groupedWidth}. A 128×128 patch gives an 8×8 conv5 map and a 4×4
+     * pool5 (ceil mode).
+     */
+    private static Block alexNetRef(NetSpec s) {
+        SequentialBlock b = new SequentialBlock();
+        refConvBnRelu(b, s.groupedWidth(96), 11, 4, 5, 1);
+        b.add(LocalResponseNorm.block(5, 1e-4f, 0.75f, 1f));
+        b.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), true));
+        refConvBnRelu(b, s.groupedWidth(256), 5, 1, 2, 2);
+        b.add(LocalResponseNorm.block(5, 1e-4f, 0.75f, 1f));
+        b.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), true));
+        refConvBnRelu(b, s.groupedWidth(384), 3, 1, 1, 1);
+        refConvBnRelu(b, s.groupedWidth(384), 3, 1, 1, 2);
+        refConvBnRelu(b, s.groupedWidth(256), 3, 1, 1, 2);
+        return b;
+    }
+
+    private static void refConvBnRelu(SequentialBlock seq, int filters, int kernel, int stride, int pad, int groups) {
+        seq.add(Conv2d.builder()
+                        .setFilters(filters)
+                        .setKernelShape(new Shape(kernel, kernel))
+                        .optStride(new Shape(stride, stride))
+                        .optPadding(new Shape(pad, pad))
+                        .optGroups(groups)
+                        .optBias(true)
+                        .build())
+                .add(BatchNorm.builder().optScale(false).optCenter(false).optEpsilon(1e-5f).build())
+                .add(Activation::relu);
     }
 
     private static Block vgg16(NetSpec s) {

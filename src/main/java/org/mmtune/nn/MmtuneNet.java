@@ -10,7 +10,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.DataInputStream;
@@ -92,11 +91,7 @@ public final class MmtuneNet extends AbstractBlock {
         SequentialBlock h = new SequentialBlock();
         switch (kind) {
             case EMBEDDING -> {
-                if (s.backbone() == BackboneType.ALEXNET) {
-                    h.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2)));
-                } else {
-                    h.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-                }
+                h.add(Backbones.pool5(s));
                 h.add(x -> new NDList(l2Normalize(x.singletonOrThrow().reshape(x.singletonOrThrow().getShape().get(0), -1))));
             }
             case SEGMENTATION -> {
@@ -145,15 +140,8 @@ public final class MmtuneNet extends AbstractBlock {
                 return new Shape[] {new Shape(n, outputs, (in.get(2) + 3) / 4, (in.get(3) + 3) / 4)};
             default:
                 Shape f = backbone.getOutputShapes(inputShapes)[0];
-                long side;
-                long sideW;
-                if (spec.backbone() == BackboneType.ALEXNET) {
-                    side = (f.get(2) - 3) / 2 + 1;
-                    sideW = (f.get(3) - 3) / 2 + 1;
-                } else {
-                    side = f.get(2) / 2;
-                    sideW = f.get(3) / 2;
-                }
+                long side = Backbones.pool5Side(spec, f.get(2));
+                long sideW = Backbones.pool5Side(spec, f.get(3));
                 return new Shape[] {new Shape(n, f.get(1) * side * sideW)};
         }
     }

@@ -26,9 +26,23 @@ public record NetSpec(BackboneType backbone, int widthDivisor) {
         return c <= 8 ? c : (c + 7) / 8 * 8;
     }
 
+    /**
+     * Channels of a layer of {@link BackboneType#ALEXNET_REF}, whose grouped convolutions (2 groups) read half
+     * of them per group: as {@link #width}, rounded up to an even count, and above 16 to a multiple of 16 so that each group's count keeps the
+     * rule above. The paper's width (divisor 1) and divisor 2 are unchanged; divisor 4 turns conv1's 24 into 32.
+     */
+    public int groupedWidth(int full) {
+        int c = width(full);
+        return c <= 16 ? c + (c & 1) : (c + 15) / 16 * 16;
+    }
+
     /** Channels of the conv5 feature map that the heads read. */
     public int featureChannels() {
-        return backbone == BackboneType.ALEXNET ? width(256) : width(512);
+        return switch (backbone) {
+            case ALEXNET -> width(256);
+            case ALEXNET_REF -> groupedWidth(256);
+            case VGG16 -> width(512);
+        };
     }
 
     /** Total down-sampling factor of the conv5 feature map. */
@@ -36,8 +50,15 @@ public record NetSpec(BackboneType backbone, int widthDivisor) {
         return 16;
     }
 
-    /** Smallest input side the backbone accepts (one pool5 cell). */
+    /**
+     * Smallest input side the backbone accepts (one pool5 cell). For alexnet-ref (conv1 pad 5, ceil-mode
+     * pooling) a side of 45 gives a 3×3 conv5 map, one full pool5 window.
+     */
     public int minInputSize() {
-        return backbone == BackboneType.ALEXNET ? 67 : 32;
+        return switch (backbone) {
+            case ALEXNET -> 67;
+            case ALEXNET_REF -> 45;
+            case VGG16 -> 32;
+        };
     }
 }

@@ -151,6 +151,25 @@ public final class Checkpoints {
     }
 
     /**
+     * Writes a checkpoint outside a run (e.g. imported weights): {@code params} and, beside it, its json
+     * ({@code X.params} → {@code X.json}) with {@code stage} as the stage name; both atomically, params first.
+     * {@code initCheckpoint}, {@code embed}, {@code eval} and the workbench read it like a run's checkpoint.
+     */
+    public static void saveStandalone(Path params, MmtuneNet net, String stage) throws IOException {
+        saveParams(params, net, 0);
+        Meta meta = new Meta(stage, 0, 0, true, net.spec().backbone().id(), net.spec().widthDivisor(),
+                net.kind().name(), net.outputs(), System.currentTimeMillis() / 1000.0);
+        AtomicFiles.writeString(standaloneMetaFile(params), JSON.writeValueAsString(meta));
+    }
+
+    /** The json beside a standalone checkpoint: {@code X.params} → {@code X.json}. */
+    public static Path standaloneMetaFile(Path params) {
+        String n = params.getFileName().toString();
+        String stem = n.endsWith(".params") ? n.substring(0, n.length() - ".params".length()) : n;
+        return params.resolveSibling(stem + ".json");
+    }
+
+    /**
      * Before a new momentum file replaces {@code <stage>.momentum}: if that file matches the params on disk,
      * renames it to {@code <stage>.prev.momentum}. If it does not (an earlier save was killed after writing
      * its momentum), the previous file is the one that matches and stays.

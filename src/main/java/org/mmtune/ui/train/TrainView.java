@@ -71,7 +71,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 "strategy", () -> java.util.Arrays.stream(org.mmtune.match.MatchStrategy.values())
                         .map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).toList(),
                 "device", () -> List.copyOf(vm.devices()),
-                "type", () -> List.of("alexnet", "vgg16")), vm::edited);
+                "type", () -> List.of("alexnet", "alexnet-ref", "vgg16")), vm::edited);
         vm.configProperty().addListener((o, a, c) -> sheet.show(c));
         setLeft(experimentPane());
         setCenter(livePane());
