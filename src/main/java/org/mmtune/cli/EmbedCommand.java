@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed a whole image with a checkpoint's backbone: gray, mmtune's input normalisation, batch "
                 + "norm in inference mode, pool5 flattened C·H·W and L2-normalised. JSON: {\"shape\":[C,H,W],\"embedding\":[…]}.")
-public final class EmbedCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class EmbedCommand implements Callable<Integer>, LoadsLibtorch {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec cmd;

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = "Probe backbones without fine-tuning: k-NN patch classification on the pool5 embedding and a "
                 + "linear (1x1 conv) probe on frozen conv5 features, scored on the validation split.")
-public final class ProbeCommand implements Callable<Integer>, NeedsNativeGuard {
+public final class ProbeCommand implements Callable<Integer>, LoadsLibtorch {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "A checkpoint (.params of any stage); repeatable.")
     List<Path> checkpoints = new java.util.ArrayList<>();

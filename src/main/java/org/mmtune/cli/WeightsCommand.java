@@ -33,7 +33,7 @@ public final class WeightsCommand implements Runnable {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Map a weights file onto a backbone and write an mmtune checkpoint (+ its .json) that "
                     + "initCheckpoint, embed, eval and the workbench load. Nothing in the file is run.")
-    public static final class Import implements Callable<Integer>, NeedsNativeGuard {
+    public static final class Import implements Callable<Integer>, LoadsLibtorch {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec cmd;
@@ -123,7 +123,7 @@ public final class WeightsCommand implements Runnable {
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write a run's backbone as .safetensors or .npz under torchvision names (features.N.*), "
                     + "which the matching torchvision model at the same width loads with load_state_dict(strict=False).")
-    public static final class Export implements Callable<Integer>, NeedsNativeGuard {
+    public static final class Export implements Callable<Integer>, LoadsLibtorch {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec cmd;
