@@ -22,7 +22,8 @@ class ArchitectureTest {
         "org.mmtune.train..", "org.mmtune.eval..", "org.mmtune.experiment..", "org.mmtune.util.."
     };
 
-    private final JavaClasses classes = new ClassFileImporter()
+    // imported once for all rules (JUnit makes a new instance per test)
+    private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.mmtune");
 
@@ -31,7 +32,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.jfree.chart.fx..")
                 .because("the pipeline must run headless and the UI sits on top of it")
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
@@ -39,7 +40,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("org.mmtune.ui..", "org.mmtune.cli..")
                 .because("the command line and the workbench both call the same core code")
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
@@ -48,7 +49,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.mmtune.cli..", "org.mmtune.train..", "org.mmtune.nn..", "ai.djl..")
                 .because("views talk to the core through view models and core services (experiment, eval, ...)")
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
@@ -57,7 +58,7 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName(Launcher.class.getName())
                 .should().dependOnClassesThat().resideInAPackage("org.mmtune.cli..")
                 .because("the command line is the outermost layer")
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
@@ -66,7 +67,7 @@ class ArchitectureTest {
                         "org.mmtune.ui.match..", "org.mmtune.ui.train..", "org.mmtune.ui.results..")
                 .should().dependOnClassesThat().resideInAPackage("org.mmtune.ui.bench..")
                 .because("benchmarks and automation sit on top of the views (org.mmtune.ui.bench), not among them")
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
@@ -74,11 +75,11 @@ class ArchitectureTest {
         noMethods().that().areDeclaredInClassesThat().resideInAPackage("org.mmtune..")
                 .should().haveNameMatching(".*(ForTest|ForTests|ForTesting)")
                 .because("tests reach nodes by their ids and package-private state through test-side helpers")
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
     void topLevelPackagesAreFreeOfCycles() {
-        slices().matching("org.mmtune.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("org.mmtune.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
 }
