@@ -84,6 +84,11 @@ public final class MatchView extends BorderPane implements SnapshotAware {
                 loadCheckpoint(params);
             }
         });
+        vm.messageProperty().addListener((o, a, m) -> {
+            if (m != null && !m.isBlank() && !m.startsWith("graph built")) {
+                ctx.report(m);
+            }
+        });
         vm.violationsProperty().addListener((o, a, b) -> updateStats());
         vm.meanLossProperty().addListener((o, a, b) -> updateStats());
         canvas.setMargin(vm.marginProperty().get());
@@ -227,6 +232,19 @@ public final class MatchView extends BorderPane implements SnapshotAware {
                 batch.getValueFactory().setValue(v.intValue());
             }
         });
+        Label source = new Label();
+        source.setId("match-batch-source");
+        source.setWrapText(true);
+        source.setStyle("-fx-font-size: 11px;");
+        vm.resultProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                MixViewModel.Pool pool = mixVm.poolProperty().get();
+                var m = r.mix();
+                boolean ofRun = pool != null && pool.split().equals(m.split()) && pool.pairs().equals(m.pairs());
+                source.setText("Showing batch " + m.batch().batchIndex() + " of " + (ofRun ? pool.label()
+                        : "split " + m.split()) + " · seed " + m.config().seed() + " · " + m.batch().size() + " patches");
+            }
+        });
         Button runBatch = new Button("Show batch of run…");
         runBatch.setId("show-run-batch");
         runBatch.setTooltip(new Tooltip("Batch k as the chosen run trained on it: the run's dataset, training images,"
@@ -242,7 +260,7 @@ public final class MatchView extends BorderPane implements SnapshotAware {
         form.add(negatives, 1, 3);
         form.addRow(4, new Label("Batch"), batch);
         form.add(runBatch, 1, 5);
-        VBox box = new VBox(8, title("Match"), form, embedding, new HBox(6, loadNet, useDescriptor),
+        VBox box = new VBox(8, title("Match"), form, source, embedding, new HBox(6, loadNet, useDescriptor),
                 new HBox(6, exportJson, exportPng, fit), marginValue,
                 margin, violations, title("Triplet of the clicked node"), thumbs, tripletInfo, title("Graph"), stats);
         box.setPadding(new Insets(8));

@@ -149,6 +149,7 @@ public final class MatchViewModel {
                 + (r.skipped().isEmpty() ? "" : " (" + r.skipped().size() + " unreadable training images skipped, as the run did)");
         mix.showRun(r.dataset(), new MixViewModel.Pool(c.trainSplit, r.images(), label), r.service().config(),
                 batchIndex);
+        message.set("Showing batch " + batchIndex + " of " + label + " (" + c.dataset + ", split " + c.trainSplit + ")");
     }
 
     private Settings settings() {
