@@ -76,10 +76,10 @@ public record EngineInfo(String mmtuneVersion, String djlVersion, String libtorc
         return List.of(headline(), devicesLine(devices), isaLine(), libraryLine());
     }
 
-    /** Short, for a status bar: {@code libtorch 2.7.1 cpu · oneDNN AVX512_CORE (probed once, cached)}. */
+    /** Short, for a status bar: {@code mmtune 0.1.0 · libtorch 2.7.1 cpu · oneDNN AVX512_CORE, cached probe}. */
     public String brief() {
         return "mmtune " + mmtuneVersion + " · libtorch " + libtorchVersion + " " + flavour + " · oneDNN " + isa.name()
-                + " (" + isa.basis() + ")";
+                + ", " + isa.basis();
     }
 
     /**
