@@ -71,6 +71,10 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Device (default ${DEFAULT-VALUE}).")
     String device = "auto";
 
+    @Option(names = "--no-peer", description = "Do not time the PyTorch peer (src/bench/python/peer_train.py) "
+            + "next to these steps, even when /usr/bin/python3 has torch.")
+    boolean noPeer;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
@@ -125,6 +129,11 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
         System.err.printf(Locale.ROOT, "data: %s (%s), %d images decoded, %d patches per M&M batch%n", ds.name(),
                 dsPath, samples.size(), batch);
 
+        TorchPeer peer = noPeer ? null : TorchPeer.start(
+                Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()),
+                widthDivisor, batch, fcnBatch, ds.numClasses()).orElse(null);
+        double[] peerMm = new double[iterations + warm];
+        double[] peerFcn = new double[iterations + warm];
         double tripletMs;
         double tripletCpuMs;
         double fcnCpuMs;
@@ -153,6 +162,9 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                     st.step(i + 1);
                 }
                 t[i] = (System.nanoTime() - t0) / 1e6;
+                if (peer != null) {
+                    peerMm[i] = peer.step("mm"); // interleaved: the same load for both
+                }
                 progress.update("mm-step", i + 1, t.length, String.format(Locale.ROOT, "%.0f ms", t[i]));
             }
             progress.finish();
@@ -204,11 +216,21 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                     st.step(i + 1);
                 }
                 t[i] = (System.nanoTime() - t0) / 1e6;
+                if (peer != null) {
+                    peerFcn[i] = peer.step("fcn"); // interleaved: the same load for both
+                }
                 progress.update("fcn-step", i + 1, t.length, String.format(Locale.ROOT, "%.0f ms", t[i]));
             }
             progress.finish();
             fcnMs = median(Arrays.copyOfRange(t, warm, t.length));
             fcnCpuMs = (cpuNanos() - cpu0) / 1e6 / iterations;
+        }
+        double peerMmMs = Double.NaN;
+        double peerFcnMs = Double.NaN;
+        if (peer != null) {
+            peer.close();
+            peerMmMs = median(Arrays.copyOfRange(peerMm, warm, peerMm.length));
+            peerFcnMs = median(Arrays.copyOfRange(peerFcn, warm, peerFcn.length));
         }
         double rss = peakRssMb();
         double loadAvg = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -223,6 +245,12 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
         System.out.printf(Locale.ROOT, "process CPU time per step: M&M %.0f ms, FCN %.0f ms (%d cores; load average %.1f)%n",
                 tripletCpuMs, fcnCpuMs, Runtime.getRuntime().availableProcessors(), loadAvg);
         System.out.printf(Locale.ROOT, "peak RSS: %.0f MB%n", rss);
+        if (peer != null) {
+            System.out.printf(Locale.ROOT, "PyTorch peer (%s, src/bench/python/peer_train.py, same threads, steps "
+                    + "interleaved with these): M&M %.1f ms (mmtune/PyTorch %s), FCN %.1f ms (mmtune/PyTorch %s)%n",
+                    peer.version(), peerMmMs, TorchPeer.ratio(tripletMs, peerMmMs), peerFcnMs,
+                    TorchPeer.ratio(fcnMs, peerFcnMs));
+        }
         if (json != null) {
             ObjectNode n = new ObjectMapper().createObjectNode();
             n.put("tripletStepMs", round(tripletMs));
@@ -245,6 +273,11 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
             n.put("mmtuneVersion", engine.mmtuneVersion());
             n.put("libtorch", engine.libtorchVersion() + " " + engine.flavour());
             n.put("dataset", ds.name());
+            if (peer != null) {
+                n.put("peer", peer.version());
+                n.put("peerTripletStepMs", round(peerMmMs));
+                n.put("peerFcnStepMs", round(peerFcnMs));
+            }
             AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));
         }

@@ -18,7 +18,7 @@ import org.mmtune.train.OneDnnIsa;
  * of every run.log, the header of {@code bench train} and the workbench's status bar say this.
  */
 public record EngineInfo(String mmtuneVersion, String djlVersion, String libtorchVersion, String flavour, int gpus,
-                         int threads, OneDnnIsa.Choice isa) {
+                         int threads, OneDnnIsa.Choice isa, String libraryDir) {
 
     /** Loads the engine if it is not loaded yet. */
     public static EngineInfo current() {
@@ -27,8 +27,14 @@ public record EngineInfo(String mmtuneVersion, String djlVersion, String libtorc
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         OneDnnIsa.Choice isa = OneDnnIsa.current().orElse(new OneDnnIsa.Choice(null, "oneDNN default",
                 "not chosen by mmtune in this process"));
+        String dir;
+        try {
+            dir = ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+        } catch (RuntimeException | LinkageError ex) {
+            dir = "?";
+        }
         return new EngineInfo(version(), Engine.getDjlVersion(), e.getVersion(), flavour, e.getGpuCount(),
-                threads, isa);
+                threads, isa, dir);
     }
 
     /** mmtune's version (from the build), {@code dev} when run from sources without it. */
@@ -51,6 +57,11 @@ public record EngineInfo(String mmtuneVersion, String djlVersion, String libtorc
                 djlVersion, libtorchVersion, flavour, gpus, gpus == 1 ? "" : "s");
     }
 
+    /** e.g. {@code libtorch from /home/me/.djl.ai/pytorch/2.7.1-20250812-cpu-linux-x86_64}. */
+    public String libraryLine() {
+        return "libtorch from " + libraryDir;
+    }
+
     /** e.g. {@code devices: cpu (2 threads)}. */
     public String devicesLine(List<Device> devices) {
         return "devices: " + Devices.describe(devices) + (devices.stream().anyMatch(Device::isGpu) ? ""
@@ -64,13 +75,13 @@ public record EngineInfo(String mmtuneVersion, String djlVersion, String libtorc
 
     /** The lines a run log or a benchmark starts with. */
     public List<String> lines(List<Device> devices) {
-        return List.of(headline(), devicesLine(devices), isaLine());
+        return List.of(headline(), devicesLine(devices), isaLine(), libraryLine());
     }
 
-    /** Short, for a status bar: {@code libtorch 2.7.1 cpu · oneDNN AVX512_CORE (probed once, cached)}. */
+    /** Short, for a status bar: {@code mmtune 0.1.0 · libtorch 2.7.1 cpu · oneDNN AVX512_CORE, cached probe}. */
     public String brief() {
         return "mmtune " + mmtuneVersion + " · libtorch " + libtorchVersion + " " + flavour + " · oneDNN " + isa.name()
-                + " (" + isa.basis() + ")";
+                + ", " + isa.basis();
     }
 
     /**

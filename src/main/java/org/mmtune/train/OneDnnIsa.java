@@ -70,7 +70,7 @@ public final class OneDnnIsa {
 
         private static String basisOf(String reason) {
             if (reason.contains("cached in")) {
-                return "probed once, cached";
+                return "cached probe";
             }
             if (reason.startsWith("probed")) {
                 return "probed";

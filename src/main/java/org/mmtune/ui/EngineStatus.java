@@ -31,7 +31,7 @@ final class EngineStatus {
             try {
                 EngineInfo engine = EngineInfo.current();
                 int gpus = engine.gpus();
-                String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU (" + engine.threads() + " threads)";
+                String device = gpus > 0 ? "device: GPU ×" + gpus : "device: CPU, " + engine.threads() + " threads";
                 // time since the window opened (another view may have started the load first)
                 double s = (System.nanoTime() - t0) / 1e9;
                 LOG.info("{} loaded in {} s; {}", engine.headline(), String.format("%.1f", s), engine.isaLine());

@@ -285,6 +285,9 @@ public final class Workbench extends BorderPane {
         for (Label l : List.of(ds, device, engine)) {
             l.setStyle("-fx-padding: 0 8 0 8; -fx-border-color: transparent transparent transparent #bbb;");
         }
+        // what runs is shown whole; the message on the left gives way first
+        device.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        engine.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         bar.getRightItems().addAll(ds, device, engine);
         ctx.loadingProperty().addListener((o, was, now) -> bar.setProgress(now ? -1 : 0));
         return bar;

@@ -16,8 +16,9 @@ class EngineInfoTest {
         assertThat(EngineInfo.version()).isNotEqualTo("dev").matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(info.devicesLine(List.of(Device.cpu()))).isEqualTo("devices: cpu (" + info.threads() + " threads)");
         assertThat(info.isaLine()).isEqualTo("oneDNN ISA AVX (ONEDNN_MAX_CPU_ISA set in the environment)");
-        assertThat(info.brief()).contains("libtorch 2.7.1 cpu").contains("oneDNN AVX (your ONEDNN_MAX_CPU_ISA)");
-        assertThat(info.lines(List.of(Device.cpu()))).hasSize(3);
+        assertThat(info.brief()).contains("libtorch 2.7.1 cpu").contains("oneDNN AVX, your ONEDNN_MAX_CPU_ISA");
+        assertThat(info.lines(List.of(Device.cpu()))).hasSize(4);
+        assertThat(info.libraryLine()).startsWith("libtorch from ").contains("2.7.1");
     }
 
     @Test
