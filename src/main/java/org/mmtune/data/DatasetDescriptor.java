@@ -220,6 +220,10 @@ public record DatasetDescriptor(String name, String description, List<ClassSpec>
             default -> throw new DatasetException(f + ": key 'labelEncoding': '" + d.labelEncoding
                     + "' is not one of index, palette, rgb");
         }
+        if (reduceZero && enc == LabelEncoding.RGB) {
+            throw new DatasetException(f + ": key 'reduceZeroLabel' does not apply to \"labelEncoding\": \"rgb\" "
+                    + "(colour labels name their classes by colour)");
+        }
         int ignoreColor = -1;
         if (d.ignoreColor != null && !d.ignoreColor.isNull()) {
             if (enc != LabelEncoding.RGB) {

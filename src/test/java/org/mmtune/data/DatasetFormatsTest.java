@@ -179,6 +179,8 @@ class DatasetFormatsTest {
         expectError("{\"classNames\": \"n.txt\", \"reduceZeroLabel\": \"yes\"" + splits, "key 'reduceZeroLabel'");
         expectError("{\"classes\": [{\"name\": \"a\", \"value\": 3}], \"reduceZeroLabel\": true" + splits,
                 "key 'classes[0].value': not allowed with \"reduceZeroLabel\": true");
+        expectError("{\"classNames\": \"n.txt\", \"reduceZeroLabel\": true, \"labelEncoding\": \"rgb\"" + splits,
+                "key 'reduceZeroLabel' does not apply to \"labelEncoding\": \"rgb\"");
         expectError("{\"classNames\": \"n.txt\"}", "key 'splits' is missing or empty");
     }
 
