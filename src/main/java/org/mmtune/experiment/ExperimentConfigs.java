@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 public final class ExperimentConfigs {
 
     /** The presets shipped as resources under {@code /presets/NAME.json}. */
-    public static final List<String> PRESETS = List.of("quick", "camvid");
+    public static final List<String> PRESETS = List.of("quick", "camvid", "camvid-subset");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -267,13 +267,28 @@ public final class ExperimentRunner {
                         + "images for the linear probe (%.1f s)", data.gallery().count(), data.queries().count(),
                 data.linearTrain().size(), data.linearVal().size(), (System.nanoTime() - t0) / 1e9));
         ObjectNode out = RunFolder.jsonObject();
+        String settings = ProbeRunner.settingsDigest(cfg);
         for (var e : todo.entrySet()) {
-            org.mmtune.eval.Probes.Result r = ProbeRunner.probe(e.getValue(), data, ProbeRunner.settings(cfg.probes),
-                    device, cancel::isCancelled);
-            out.set(e.getKey(), RunFolder.jsonTree(r));
+            String weights = ProbeRunner.sha256(e.getValue());
+            Optional<ObjectNode> same = ProbeRunner.findInSiblings(run.dir(), weights, settings);
+            ObjectNode n;
+            if (same.isPresent()) {
+                n = same.get();
+                run.log("probe " + e.getKey() + ": the same weights were probed with the same settings in "
+                        + n.path("probedIn").asText() + "; reused");
+            } else {
+                org.mmtune.eval.Probes.Result r = ProbeRunner.probe(e.getValue(), data,
+                        ProbeRunner.settings(cfg.probes), device, cancel::isCancelled);
+                n = RunFolder.jsonTree(r);
+                n.put("weightsSha256", weights);
+                n.put("settingsSha256", settings);
+                n.put("probedIn", run.dir().getFileName().toString());
+            }
+            out.set(e.getKey(), n);
             run.log(String.format(java.util.Locale.ROOT, "probe %s: k-NN accuracy %.4f (mean class %.4f), "
-                            + "linear probe mIoU %.4f (%.1f s)", e.getKey(), r.knnAccuracy(), r.knnMeanClassAccuracy(),
-                    r.linearProbeMIoU(), r.seconds()));
+                            + "linear probe mIoU %.4f (%.1f s)", e.getKey(), n.path("knnAccuracy").asDouble(),
+                    n.path("knnMeanClassAccuracy").asDouble(), n.path("linearProbeMIoU").asDouble(),
+                    n.path("seconds").asDouble()));
         }
         run.writeProbes(out);
         return out;

@@ -142,6 +142,88 @@ public final class ProbeRunner {
         return out;
     }
 
+    /** The SHA-256 of a file, in hex. */
+    public static String sha256(Path file) throws IOException {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** M&amp;M keys that do not change the probes (training settings); every other mm key does (patch settings). */
+    private static final List<String> MM_TRAINING_KEYS = List.of("enabled", "iterations", "learningRate", "momentum",
+            "weightDecay", "lrStepEvery", "lrStepFactor", "checkpointEvery", "strategy", "margin", "embeddingsEvery",
+            "freezeBatchNorm", "imagesPerBatch");
+
+    /**
+     * A digest of everything the probe numbers depend on besides the weights: the probes section, the M&amp;M
+     * patch settings, the dataset, its splits and limits, the labelled subset and the network.
+     */
+    public static String settingsDigest(ExperimentConfig cfg) {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode all = m.valueToTree(cfg);
+        com.fasterxml.jackson.databind.node.ObjectNode key = m.createObjectNode();
+        for (String k : List.of("dataset", "trainSplit", "valSplit", "maxTrainImages", "maxValImages",
+                "labelledFraction", "labelledImages", "labelledSeed", "backbone", "probes")) {
+            if (all.has(k)) {
+                key.set(k, all.get(k));
+            }
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode mm = all.get("mm").deepCopy();
+        mm.remove(MM_TRAINING_KEYS);
+        key.set("mm", mm);
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(m.writeValueAsBytes(key));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A probe of the same weights with the same settings that a sibling run folder (e.g. another arm of the
+     * same ablation seed) already recorded in its {@code probes.json}, or empty. Unreadable files are skipped.
+     */
+    public static java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> findInSiblings(Path runDir,
+            String weightsSha256, String settingsSha256) {
+        Path parent = runDir.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return java.util.Optional.empty();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.util.stream.Stream<Path> dirs = Files.list(parent)) {
+            for (Path d : (Iterable<Path>) dirs.sorted()::iterator) {
+                Path f = d.resolve(RunFolder.PROBES);
+                if (d.equals(runDir.toAbsolutePath()) || !Files.isRegularFile(f)) {
+                    continue;
+                }
+                try {
+                    com.fasterxml.jackson.databind.JsonNode n = m.readTree(f.toFile());
+                    for (com.fasterxml.jackson.databind.JsonNode e : n) {
+                        if (e.isObject() && weightsSha256.equals(e.path("weightsSha256").asText())
+                                && settingsSha256.equals(e.path("settingsSha256").asText())) {
+                            return java.util.Optional.of(((com.fasterxml.jackson.databind.node.ObjectNode) e).deepCopy());
+                        }
+                    }
+                } catch (IOException e) {
+                    // another run's unreadable probes: measure instead
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Probes the backbone of {@code params} (any head). */
     public static Probes.Result probe(Path params, Probes.Data data, Probes.Settings s, Device device,
                                       BooleanSupplier cancelled) throws IOException {

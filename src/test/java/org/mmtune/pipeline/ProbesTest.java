@@ -139,5 +139,23 @@ class ProbesTest {
             assertThat(n.get("meanCosGap").asDouble()).isBetween(-2.0, 2.0);
             assertThat(n.get("violatedFraction").asDouble()).isBetween(0.0, 1.0);
         });
+
+        // a sibling run starting from this run's proxy checkpoint reuses its probe of those weights
+        ExperimentConfig c2 = probed();
+        c2.proxy.enabled = false;
+        c2.mm.iterations = 2;
+        c2.mm.strategy = "random";
+        c2.finetune.enabled = false;
+        c2.eval.enabled = false;
+        c2.initCheckpoint = run.resolve("checkpoints/proxy.params").toString();
+        Path run2 = tmp.resolve("run2");
+        RunOutcome out2 = new ExperimentRunner(c2, run2, false, new CancellationToken(), List.of(), fx,
+                MixMatchSource.factory()).run();
+        assertThat(out2.state()).as(out2.message()).isEqualTo("finished");
+        JsonNode p2 = JSON.readTree(run2.resolve("probes.json").toFile());
+        assertThat(p2.fieldNames()).toIterable().containsExactly("initial", "mm");
+        assertThat(p2.get("initial")).isEqualTo(probes.get("proxy"));
+        assertThat(p2.get("mm").get("probedIn").asText()).isEqualTo("run2");
+        assertThat(Files.readString(run2.resolve("run.log"))).contains("probe initial: the same weights were probed");
     }
 }
