@@ -37,7 +37,9 @@ import org.mmtune.util.AtomicFiles;
  * Within a seed the arms are paired: each layer an arm does not inherit starts from the same weights
  * ({@link org.mmtune.nn.SeededInit}) and fine-tuning draws its crops in the same order (seeded by the run
  * seed). The statistics compare arms by their per-seed differences with a Student-t 95% interval.
- * A finished run is not run again; an interrupted one is resumed.
+ * A base config with the proxy stage disabled and an {@code initCheckpoint} (e.g. a colorization network
+ * imported with {@code mmtune weights import}) uses that checkpoint as every seed's proxy: the proxy arm then
+ * only fine-tunes from it. A finished run is not run again; an interrupted one is resumed.
  */
 public final class Ablation {
 
@@ -129,8 +131,10 @@ public final class Ablation {
     /** The arms' configs for seed {@code seed}, in the order they must run (proxy first: others start from it). */
     public static List<ExperimentConfig> arms(ExperimentConfig base, Path runsDir, long seed, boolean withRandomMm) {
         List<ExperimentConfig> out = new ArrayList<>();
-        Path proxyParams = Checkpoints.paramsFile(runDir(runsDir, seed, PROXY).resolve("checkpoints"), Stage.PROXY);
-        out.add(arm(base, seed, PROXY, true, false, null, null));
+        boolean pretrained = base.initCheckpoint != null && !base.initCheckpoint.isBlank() && !base.proxy.enabled;
+        Path proxyParams = pretrained ? Path.of(base.initCheckpoint)
+                : Checkpoints.paramsFile(RunFiles.checkpoints(runDir(runsDir, seed, PROXY)), Stage.PROXY);
+        out.add(arm(base, seed, PROXY, !pretrained, false, null, pretrained ? proxyParams : null));
         out.add(arm(base, seed, PROXY_MM, false, true, "classwise", proxyParams));
         out.add(arm(base, seed, PROXY_MM_RANDOM, false, true, "random", proxyParams));
         out.add(arm(base, seed, RANDOM, false, false, null, null));

@@ -68,6 +68,7 @@ class ExperimentConfigTest {
         assertThat(arms).allSatisfy(a -> assertThat(a.finetune.iterations).isEqualTo(base.finetune.iterations));
         assertThat(arms).allSatisfy(a -> assertThat(a.seed).isEqualTo(5));
         assertThat(arms.get(3).proxy.enabled || arms.get(3).mm.enabled).isFalse();
+        assertThat(arms.get(3).initCheckpoint).isNull();
         assertThat(Ablation.parseSeeds("3", 7)).containsExactly(7L, 8L, 9L);
         assertThat(Ablation.parseSeeds("1,5,2", 7)).containsExactly(1L, 5L, 2L);
         assertThat(Ablation.parseSeeds("4,", 7)).containsExactly(4L);
@@ -114,5 +115,22 @@ class ExperimentConfigTest {
                 .hasMessageStartingWith("x.json: labelledImages: 3 and labelledFraction 0.5 are both set");
         assertThatThrownBy(() -> ExperimentConfigs.parse("{\"labelledImages\": -1}", "x.json"))
                 .hasMessage("x.json: labelledImages: -1 must not be negative");
+    }
+
+    @Test
+    void anImportedProxyReplacesTheProxyStage() throws Exception {
+        ExperimentConfig base = ExperimentConfigs.preset("camvid");
+        base.proxy.enabled = false;
+        base.initCheckpoint = "/pretrain/alexnet-colorize.params";
+        var arms = Ablation.arms(base, java.nio.file.Path.of("/tmp/runs"), 3, true);
+        assertThat(arms).extracting(a -> a.arm).containsExactly("proxy", "proxy-mm", "proxy-mm-random", "random",
+                "random-mm");
+        assertThat(arms.get(0).proxy.enabled).isFalse();
+        String imported = java.nio.file.Path.of(base.initCheckpoint).toAbsolutePath().toString();
+        assertThat(arms.get(0).initCheckpoint).isEqualTo(imported);
+        assertThat(arms.get(1).initCheckpoint).isEqualTo(imported);
+        assertThat(arms.get(2).initCheckpoint).isEqualTo(imported);
+        assertThat(arms.get(3).initCheckpoint).isNull();
+        assertThat(arms.get(4).initCheckpoint).isNull();
     }
 }

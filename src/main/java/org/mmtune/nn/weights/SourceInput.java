@@ -38,7 +38,7 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
      */
     public static SourceInput mixAndMatch() {
         return new SourceInput("mix-and-match", new double[] {0.4488, 0.4488, 0.4488}, new double[] {1, 1, 1},
-                "Mix-and-Match reference: gray/255 − 0.4488");
+                "Mix-and-Match reference: gray/255 − 0.4488 (gray = mean of B, G, R there, BT.601 luma in mmtune; close on natural images)");
     }
 
     /** mmtune's own (gray, (g/255 − 0.45)/0.25 in every channel). */
