@@ -123,8 +123,9 @@ final class OpenCvDnnWeights {
             try {
                 layer = net.getLayer(layerName); // OpenCV builds the layer here and checks its blobs
             } catch (RuntimeException e) {
-                throw new IOException(file + ": layer " + layerName + " cannot be built from the model ("
-                        + firstLine(e.getMessage()) + "; does the " + (caffe ? "prototxt" : "file") + " belong to it?)", e);
+                // typically a BatchNorm the model holds no statistics for: left out like a convolution without weights
+                empty.add(layerName + " (" + firstLine(e.getMessage()) + ")");
+                continue;
             }
             MatVector blobs = layer.blobs();
             int count = (int) blobs.size();
