@@ -25,6 +25,7 @@ final class OpenCvDnnWeights {
         Net load();
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpenCvDnnWeights.class);
     private static final java.util.regex.Pattern OPENCV_ERROR =
             java.util.regex.Pattern.compile("error: \\(-?\\d+:([^)]*)\\)(.*)$");
 
@@ -116,16 +117,23 @@ final class OpenCvDnnWeights {
                                                        java.util.function.Function<String, String> prefixOf)
             throws IOException {
         LinkedHashMap<String, SourceTensor> out = new LinkedHashMap<>();
+        java.util.List<String> empty = new java.util.ArrayList<>();
         for (String layerName : layerNames(net)) {
-            Layer layer = net.getLayer(layerName);
+            Layer layer;
+            try {
+                layer = net.getLayer(layerName); // OpenCV builds the layer here and checks its blobs
+            } catch (RuntimeException e) {
+                // typically a BatchNorm the model holds no statistics for: left out like a convolution without weights
+                empty.add(layerName + " (" + firstLine(e.getMessage()) + ")");
+                continue;
+            }
             MatVector blobs = layer.blobs();
             int count = (int) blobs.size();
             String type = type(layer);
             String prefix = prefixOf.apply(layerName);
             if (count == 0) {
-                if (caffe && (type.equals("Convolution") || type.equals("InnerProduct"))) {
-                    throw new IOException(file + ": layer " + layerName + " (" + type
-                            + ") has no weights in the model (does the prototxt belong to it?)");
+                if (type.equals("Convolution") || type.equals("InnerProduct")) {
+                    empty.add(layerName);
                 }
                 continue;
             }
@@ -150,7 +158,13 @@ final class OpenCvDnnWeights {
             }
         }
         if (out.isEmpty()) {
-            throw new IOException(file + ": the model holds no weights");
+            throw new IOException(file + ": the model holds no weights"
+                    + (empty.isEmpty() ? "" : " for layer " + empty.get(0) + " or any other (does the prototxt belong to it?)"));
+        }
+        if (!empty.isEmpty()) {
+            // e.g. a deploy prototxt whose classifier layers the model does not hold: the backbone may still fit
+            LOG.warn("{}: {} layer(s) of the network have no weights in the model and are left out: {}", file,
+                    empty.size(), String.join(", ", empty));
         }
         return out;
     }

@@ -90,6 +90,33 @@ class RefReadersTest {
     }
 
     @Test
+    void aDeployPrototxtWithTheReferencesClassifierAndInterpLayerStillReads(@TempDir Path tmp) throws IOException {
+        // the reference's deploy.prototxt goes on from pool5 to fc6 … fc8 and DeepLab's Interp, whose interp_param
+        // OpenCV's caffe.proto does not know; a model without the classifier's weights still gives the backbone
+        String deploy = Files.readString(DIR.resolve("ref16.prototxt")) + """
+                layer {
+                  name: "fc6"
+                  type: "Convolution"
+                  bottom: "pool5"
+                  top: "fc6"
+                  convolution_param { num_output: 8 kernel_size: 3 pad: 1 }
+                }
+                layer {
+                  name: "interp_score"  # upsampling, no weights
+                  type: "Interp"
+                  bottom: "fc6"
+                  top: "upscore"
+                  interp_param { height: 96 width: 128 }
+                }
+                """;
+        Path def = Files.writeString(tmp.resolve("deploy.prototxt"), deploy);
+        LinkedHashMap<String, SourceTensor> t = new CaffeReader(def).read(DIR.resolve("ref16.caffemodel"));
+        assertThat(t).hasSize(20);
+        assertThat(CaffeReader.withoutLayers(deploy, CaffeReader.OPENCV_UNKNOWN)).contains("\"fc6\"")
+                .doesNotContain("interp_param").endsWith("}\n\n");
+    }
+
+    @Test
     void truncatedAndForeignFilesAreRefusedInOneLineNamingTheFile(@TempDir Path tmp) throws IOException {
         byte[] caffe = Files.readAllBytes(DIR.resolve("ref16.caffemodel"));
         Path cut = tmp.resolve("cut.caffemodel");
