@@ -12,7 +12,7 @@ can be timed side by side on the same machine at the same moment.
 usage: /usr/bin/python3 src/bench/python/peer_train.py [--threads T] [--width-divisor D] [--batch B]
                                                        [--fcn-batch N] [--classes C] [--serve | --iterations I]
   --serve: after building and warming up, print "ready", then answer each line "mm" or "fcn" on stdin with
-           the milliseconds of one such step (used by `mmtune bench train` to interleave its own steps with
+           the wall-clock and process CPU milliseconds of one such step (used by `mmtune bench train` to interleave its own steps with
            these); otherwise time I steps of each and print the medians as JSON.
 needs: PyTorch (Debian: python3-torch)
 """
@@ -91,7 +91,7 @@ def main():
     y_fcn[:, :, :24] = 255  # void, as at image borders
 
     def mm_step():
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         e = emb(x_mm)
         ea, ep, en = e[idx[:, 0]], e[idx[:, 1]], e[idx[:, 2]]
         hinge = (2.1 + (ea - ep).square().sum(1) - (ea - en).square().sum(1)).clamp(min=0)
@@ -100,17 +100,17 @@ def main():
         opt_e.zero_grad(set_to_none=False)
         loss.backward()
         opt_e.step()
-        return (time.perf_counter() - t0) * 1000
+        return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 
     def fcn_step():
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fcn(x_fcn)
         loss = F.cross_entropy(out, y_fcn, ignore_index=255)
         loss.item()
         opt_f.zero_grad(set_to_none=False)
         loss.backward()
         opt_f.step()
-        return (time.perf_counter() - t0) * 1000
+        return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 
     emb.train()
     fcn.train()
@@ -122,16 +122,17 @@ def main():
         for line in sys.stdin:
             cmd = line.strip()
             if cmd == "mm":
-                print("%.3f" % mm_step(), flush=True)
+                print("%.3f %.3f" % mm_step(), flush=True)
             elif cmd == "fcn":
-                print("%.3f" % fcn_step(), flush=True)
+                print("%.3f %.3f" % fcn_step(), flush=True)
             elif cmd in ("", "quit"):
                 break
         return
     mm = [mm_step() for _ in range(a.iterations)]
     fc = [fcn_step() for _ in range(a.iterations)]
-    print(json.dumps({"torch": torch.__version__, "threads": a.threads, "mmStepMs": statistics.median(mm),
-                      "fcnStepMs": statistics.median(fc)}))
+    print(json.dumps({"torch": torch.__version__, "threads": a.threads,
+                      "mmStepMs": statistics.median(w for w, _ in mm), "fcnStepMs": statistics.median(w for w, _ in fc),
+                      "mmStepCpuMs": statistics.mean(c for _, c in mm), "fcnStepCpuMs": statistics.mean(c for _, c in fc)}))
 
 
 if __name__ == "__main__":

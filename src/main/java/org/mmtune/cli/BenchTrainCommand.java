@@ -134,6 +134,8 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                 widthDivisor, batch, fcnBatch, ds.numClasses()).orElse(null);
         double[] peerMm = new double[iterations + warm];
         double[] peerFcn = new double[iterations + warm];
+        double[] peerMmCpu = new double[iterations + warm];
+        double[] peerFcnCpu = new double[iterations + warm];
         double tripletMs;
         double tripletCpuMs;
         double fcnCpuMs;
@@ -164,6 +166,7 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                 t[i] = (System.nanoTime() - t0) / 1e6;
                 if (peer != null) {
                     peerMm[i] = peer.step("mm"); // interleaved: the same load for both
+                    peerMmCpu[i] = peer.lastCpuMs();
                 }
                 progress.update("mm-step", i + 1, t.length, String.format(Locale.ROOT, "%.0f ms", t[i]));
             }
@@ -218,6 +221,7 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                 t[i] = (System.nanoTime() - t0) / 1e6;
                 if (peer != null) {
                     peerFcn[i] = peer.step("fcn"); // interleaved: the same load for both
+                    peerFcnCpu[i] = peer.lastCpuMs();
                 }
                 progress.update("fcn-step", i + 1, t.length, String.format(Locale.ROOT, "%.0f ms", t[i]));
             }
@@ -227,7 +231,11 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
         }
         double peerMmMs = Double.NaN;
         double peerFcnMs = Double.NaN;
+        double peerMmCpuMs = Double.NaN;
+        double peerFcnCpuMs = Double.NaN;
         if (peer != null) {
+            peerMmCpuMs = Arrays.stream(peerMmCpu, warm, peerMmCpu.length).average().orElse(Double.NaN);
+            peerFcnCpuMs = Arrays.stream(peerFcnCpu, warm, peerFcnCpu.length).average().orElse(Double.NaN);
             peer.close();
             peerMmMs = median(Arrays.copyOfRange(peerMm, warm, peerMm.length));
             peerFcnMs = median(Arrays.copyOfRange(peerFcn, warm, peerFcn.length));
@@ -250,6 +258,12 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                     + "interleaved with these): M&M %.1f ms (mmtune/PyTorch %s), FCN %.1f ms (mmtune/PyTorch %s)%n",
                     peer.version(), peerMmMs, TorchPeer.ratio(tripletMs, peerMmMs), peerFcnMs,
                     TorchPeer.ratio(fcnMs, peerFcnMs));
+            if (Double.isFinite(peerMmCpuMs) && Double.isFinite(peerFcnCpuMs)) {
+                // under load the CPU time a step costs is steadier than its wall-clock time
+                System.out.printf(Locale.ROOT, "PyTorch peer process CPU time per step: M&M %.0f ms (mmtune/PyTorch %s), "
+                        + "FCN %.0f ms (mmtune/PyTorch %s)%n", peerMmCpuMs, TorchPeer.ratio(tripletCpuMs, peerMmCpuMs),
+                        peerFcnCpuMs, TorchPeer.ratio(fcnCpuMs, peerFcnCpuMs));
+            }
         }
         if (json != null) {
             ObjectNode n = new ObjectMapper().createObjectNode();
@@ -277,6 +291,10 @@ public final class BenchTrainCommand implements Callable<Integer>, LoadsLibtorch
                 n.put("peer", peer.version());
                 n.put("peerTripletStepMs", round(peerMmMs));
                 n.put("peerFcnStepMs", round(peerFcnMs));
+                if (Double.isFinite(peerMmCpuMs) && Double.isFinite(peerFcnCpuMs)) {
+                    n.put("peerTripletStepCpuMs", round(peerMmCpuMs));
+                    n.put("peerFcnStepCpuMs", round(peerFcnCpuMs));
+                }
             }
             AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));

@@ -90,17 +90,34 @@ final class TorchPeer implements AutoCloseable {
         return version;
     }
 
-    /** Milliseconds of one peer step ({@code mm} or {@code fcn}); NaN when the peer failed. */
+    /**
+     * Wall-clock milliseconds of one peer step ({@code mm} or {@code fcn}); NaN when the peer failed. The peer's
+     * process CPU milliseconds for it are then in {@link #lastCpuMs()} (NaN when it does not report them).
+     */
     double step(String kind) {
+        lastCpuMs = Double.NaN;
         try {
             in.write(kind + "\n");
             in.flush();
             String line = out.readLine();
-            return line == null ? Double.NaN : Double.parseDouble(line.trim());
+            if (line == null) {
+                return Double.NaN;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 1) {
+                lastCpuMs = Double.parseDouble(f[1]);
+            }
+            return Double.parseDouble(f[0]);
         } catch (IOException | NumberFormatException e) {
             LOG.debug("PyTorch peer step failed", e);
             return Double.NaN;
         }
+    }
+
+    private double lastCpuMs = Double.NaN;
+
+    double lastCpuMs() {
+        return lastCpuMs;
     }
 
     static String ratio(double mine, double peer) {

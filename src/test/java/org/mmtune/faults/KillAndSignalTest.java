@@ -184,9 +184,10 @@ class KillAndSignalTest {
         // 4. Ctrl-C (SIGINT) to the `java ... train` the user started (one process, no child): it records
         //    "cancelled" and prints one line
         p = start(run, true, false, "sigint");
-        waitFor(p, "fine-tuning", () -> "finetune".equals(stage(run)) && metricLines(run) > 4 + 12 + 2);
-        assertThat(p.descendants().findAny()).isEmpty();
+        // as soon as fine-tuning has begun: on a loaded machine starting `kill` alone can take seconds
+        waitFor(p, "fine-tuning", () -> "finetune".equals(stage(run)) && metricLines(run) > 4 + 12);
         signal(p.pid(), "INT");
+        assertThat(p.descendants().findAny()).as("no child JVM").isEmpty();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isNotZero();
         assertThat(state(run)).isEqualTo("cancelled");
