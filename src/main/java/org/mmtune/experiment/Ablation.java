@@ -518,7 +518,7 @@ public final class Ablation {
             sb.append('\n');
         }
         sb.append("\nArms (mean ± sample standard deviation over seeds):\n\n");
-        sb.append("| arm | proxy (colorization) | M&M tuning | fine-tune iterations | seeds | val mIoU |\n");
+        sb.append("| arm | proxy (colorization) | M&M tuning | fine-tune iterations | seeds | val mIoU (± std in points) |\n");
         sb.append("|---|---|---|---|---|---|\n");
         for (String a : arms) {
             Row any = rows.stream().filter(r -> r.arm().equals(a)).findFirst().orElseThrow();

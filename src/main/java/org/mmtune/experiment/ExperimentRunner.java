@@ -112,7 +112,7 @@ public final class ExperimentRunner {
                 run.writeConfig(cfg);
             }
             run.status("running", firstStage(), resume ? "resuming" : "starting");
-            run.log((resume ? "resumed" : "started") + " " + cfg.name + " (arm " + cfg.arm + ") in " + runDir
+            run.log((resume ? "resumed" : "started") + " " + cfg.name + " (arm " + cfg.arm + ", seed " + cfg.seed + ") in " + runDir
                     + ", pid " + ProcessHandle.current().pid());
             NetSpec spec = new NetSpec(BackboneType.parse(cfg.backbone.type), cfg.backbone.widthDivisor);
             Path init = cfg.initCheckpoint == null ? null : Path.of(cfg.initCheckpoint);

@@ -91,6 +91,9 @@ class GuardedExecutionTest {
         BadInput.assertOneLine(run("train", "--preset", "quick", "--devices", "1", "--device", "cpu"), 2,
                 "--devices chooses GPUs");
         BadInput.assertOneLine(run("ablation", "--preset", "nosuch"), 2, "nosuch");
+        BadInput.assertOneLine(run("ablation", "--preset", "quick", "--labelled-fraction", "1.5"), 2,
+                "--labelled-fraction: 1.5 must be in (0, 1]");
+        BadInput.assertOneLine(run("ablation", "--preset", "quick", "--seeds", "two"), 2, "--seeds: 'two' is not");
         BadInput.assertOneLine(run("eval", "--run", dir.resolve("missing").toString()), 2, "no such run folder");
         BadInput.assertOneLine(run("predict", "--run", dir.resolve("missing").toString(), "--out",
                 dir.resolve("o").toString(), "x.png"), 2, "no such run folder");
