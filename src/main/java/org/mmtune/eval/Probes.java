@@ -68,10 +68,13 @@ public final class Probes {
                        int numClasses) {
     }
 
-    /** What a probe measured (a {@code results.json} entry under {@code probes}). */
+    /**
+     * What a probe measured (a {@code results.json} entry under {@code probes}); {@code seconds} (wall time)
+     * is logged but not written, so the same weights and settings always give the same JSON.
+     */
     @JsonPropertyOrder({"knnAccuracy", "knnMeanClassAccuracy", "linearProbeMIoU", "linearProbePixelAccuracy",
             "knnK", "knnGallery", "knnQueries", "linearTrainImages", "linearValImages", "linearIterations",
-            "seconds", "weights"})
+            "weights"})
     public record Result(@JsonProperty("knnAccuracy") double knnAccuracy,
                          @JsonProperty("knnMeanClassAccuracy") double knnMeanClassAccuracy,
                          @JsonProperty("linearProbeMIoU") double linearProbeMIoU,
@@ -82,7 +85,7 @@ public final class Probes {
                          @JsonProperty("linearTrainImages") int linearTrainImages,
                          @JsonProperty("linearValImages") int linearValImages,
                          @JsonProperty("linearIterations") int linearIterations,
-                         @JsonProperty("seconds") double seconds,
+                         @com.fasterxml.jackson.annotation.JsonIgnore double seconds,
                          @JsonProperty("weights") String weights) {
 
         /** The same numbers, naming where the weights came from. */

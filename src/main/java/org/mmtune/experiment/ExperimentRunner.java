@@ -272,6 +272,7 @@ public final class ExperimentRunner {
             String weights = ProbeRunner.sha256(e.getValue());
             Optional<ObjectNode> same = ProbeRunner.findInSiblings(run.dir(), weights, settings);
             ObjectNode n;
+            double secs = 0;
             if (same.isPresent()) {
                 n = same.get();
                 run.log("probe " + e.getKey() + ": the same weights were probed with the same settings in "
@@ -280,6 +281,7 @@ public final class ExperimentRunner {
                 org.mmtune.eval.Probes.Result r = ProbeRunner.probe(e.getValue(), data,
                         ProbeRunner.settings(cfg.probes), device, cancel::isCancelled);
                 n = RunFolder.jsonTree(r);
+                secs = r.seconds();
                 n.put("weightsSha256", weights);
                 n.put("settingsSha256", settings);
                 n.put("probedIn", run.dir().getFileName().toString());
@@ -288,7 +290,7 @@ public final class ExperimentRunner {
             run.log(String.format(java.util.Locale.ROOT, "probe %s: k-NN accuracy %.4f (mean class %.4f), "
                             + "linear probe mIoU %.4f (%.1f s)", e.getKey(), n.path("knnAccuracy").asDouble(),
                     n.path("knnMeanClassAccuracy").asDouble(), n.path("linearProbeMIoU").asDouble(),
-                    n.path("seconds").asDouble()));
+                    secs));
         }
         run.writeProbes(out);
         return out;

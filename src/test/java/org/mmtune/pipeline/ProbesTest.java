@@ -1,6 +1,7 @@
 package org.mmtune.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mmtune.data.Sample;
 import org.mmtune.eval.Probes;
 import org.mmtune.experiment.ExperimentConfig;
+import org.mmtune.experiment.ExperimentConfigs;
 import org.mmtune.experiment.ExperimentRunner;
 import org.mmtune.experiment.MixMatchSource;
 import org.mmtune.experiment.ProbeRunner;
@@ -42,6 +44,19 @@ class ProbesTest {
         assertThat(r[1]).isCloseTo((1 + 1 + 0) / 3.0, within(1e-12));
         // k = 1: q2's nearest (cosine) is (-1, 0) of class 2, so all three are right
         assertThat(Probes.knn(g, gl, q, ql, 1, 3)[0]).isEqualTo(1.0);
+    }
+
+    @Test
+    void badProbeSettingsAreRefusedNamingTheKey() {
+        for (String[] c : new String[][] {{"knnK", "0"}, {"linearBatchSize", "0"}, {"linearLearningRate", "-1"},
+                {"knnGalleryImages", "-2"}, {"linearIterations", "-1"}}) {
+            assertThatThrownBy(() -> ExperimentConfigs.parse("{\"probes\": {\"" + c[0] + "\": " + c[1] + "}}", "x.json"))
+                    .hasMessageStartingWith("x.json: probes." + c[0]);
+        }
+        assertThatThrownBy(() -> ExperimentConfigs.parse("{\"probes\": {\"k\": 3}}", "x.json"))
+                .hasMessageContaining("unknown key 'probes.k'");
+        assertThatThrownBy(() -> ExperimentConfigs.parse("{\"proxy\": {\"classRebalance\": \"yes\"}}", "x.json"))
+                .hasMessageContaining("proxy.classRebalance");
     }
 
     @Test
@@ -124,6 +139,7 @@ class ProbesTest {
             }
         }
         assertThat(probes.get("initial").get("weights").asText()).isEqualTo("initial.params");
+        assertThat(probes.get("initial").has("seconds")).as("wall time is not part of the results").isFalse();
         assertThat(JSON.readTree(run.resolve("probes.json").toFile())).isEqualTo(probes);
         assertThat(Files.readString(run.resolve("run.log"))).contains("proxy: backbone initialised from")
                 .contains("probe mm: k-NN accuracy").contains("proxy: class rebalancing");
