@@ -67,12 +67,13 @@ class WeightMapperTest {
                 ordered.add(renamed(tv.get(b + s), "enc.layer" + (char) ('b' + 2 * i) + "." + s));
             }
         }
-        // a fully connected layer after conv5 is unused
-        caffe.add(new SourceTensor("fc6.weight", new long[] {4, 16}, new float[64]));
+        // the reference's fc6 is a convolution after conv5, with its batch norm: unused
+        caffe.add(new SourceTensor("fc6.weight", new long[] {4, 16, 3, 3}, new float[4 * 16 * 9]));
+        caffe.add(new SourceTensor("batch_fc6.running_mean", new long[] {4}, new float[4]));
         Collections.shuffle(caffe, new java.util.Random(7));
         WeightMapper.Result byCaffe = map(toMap(caffe), null);
         assertThat(byCaffe.report().mapping()).isEqualTo("by name (conv<i>, bn<i>, scale<i>)");
-        assertThat(byCaffe.report().unused()).containsExactly("fc6.weight");
+        assertThat(byCaffe.report().unused()).containsExactlyInAnyOrder("fc6.weight", "batch_fc6.running_mean");
         assertSameValues(byFeatures, byCaffe);
 
         WeightMapper.Result byOrder = map(toMap(ordered), null);
