@@ -65,9 +65,8 @@ public final class WeightsCommand implements Runnable {
         Path map;
 
         @Option(names = "--input-norm", paramLabel = "NORM",
-                description = "How the source network's input was normalised: imagenet (torchvision), caffe, unit, "
-                        + "mix-and-match (the reference implementation's gray/255 − 0.4488) or mmtune. Default: "
-                        + "imagenet for a 3-channel first convolution, mmtune for a gray one.")
+                description = "How the source network's input was normalised: imagenet (torchvision), caffe, "
+                        + "mm-reference (the M&M reference colorization models), unit or mmtune. Default: imagenet for a 3-channel first convolution, mmtune for a gray one.")
         String inputNorm;
 
         @Option(names = "--out", paramLabel = "CKPT.params", required = true, description = "Checkpoint to write.")

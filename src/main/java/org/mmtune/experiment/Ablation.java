@@ -17,7 +17,8 @@ import org.mmtune.util.AtomicFiles;
  * runs folder, with the same fine-tuning budget: {@code proxy} (colorization, then fine-tuning),
  * {@code proxy-mm} (M&amp;M tuning starting from the proxy run's checkpoint, then fine-tuning),
  * {@code random} (fine-tuning from random init) and optionally {@code random-mm}. The proxy is trained
- * once and shared. A finished arm is not run again; an interrupted one is resumed.
+ * once and shared; a base config with the proxy stage disabled and an {@code initCheckpoint} (e.g. an
+ * imported colorization network, {@code mmtune weights import}) uses that checkpoint as the proxy instead. A finished arm is not run again; an interrupted one is resumed.
  */
 public final class Ablation {
 
@@ -38,13 +39,15 @@ public final class Ablation {
     /** The configs of the arms, in the order they must run. */
     public static List<ExperimentConfig> arms(ExperimentConfig base, Path runsDir, boolean withRandomMm) {
         List<ExperimentConfig> out = new ArrayList<>();
+        boolean pretrained = base.initCheckpoint != null && !base.initCheckpoint.isBlank() && !base.proxy.enabled;
         ExperimentConfig proxy = ExperimentConfigs.copy(base);
         proxy.arm = "proxy";
         proxy.name = base.name + "-proxy";
-        proxy.proxy.enabled = true;
+        proxy.proxy.enabled = !pretrained;
         proxy.mm.enabled = false;
         out.add(proxy);
-        Path proxyParams = Checkpoints.paramsFile(runsDir.resolve("proxy").resolve("checkpoints"), Stage.PROXY);
+        Path proxyParams = pretrained ? Path.of(base.initCheckpoint)
+                : Checkpoints.paramsFile(runsDir.resolve("proxy").resolve("checkpoints"), Stage.PROXY);
         ExperimentConfig pmm = ExperimentConfigs.copy(base);
         pmm.arm = "proxy-mm";
         pmm.name = base.name + "-proxy-mm";
@@ -57,6 +60,7 @@ public final class Ablation {
         random.name = base.name + "-random";
         random.proxy.enabled = false;
         random.mm.enabled = false;
+        random.initCheckpoint = null;
         out.add(random);
         if (withRandomMm) {
             ExperimentConfig rmm = ExperimentConfigs.copy(base);
@@ -64,6 +68,7 @@ public final class Ablation {
             rmm.name = base.name + "-random-mm";
             rmm.proxy.enabled = false;
             rmm.mm.enabled = true;
+            rmm.initCheckpoint = null;
             out.add(rmm);
         }
         return out;

@@ -72,19 +72,112 @@ public final class PretrainedWeights {
         Map<String, String> userMap = options.map() == null ? null : readMap(options.map());
         WeightReader reader = WeightFiles.readerFor(source, options.prototxt());
         LinkedHashMap<String, SourceTensor> tensors = reader.read(source);
-        NetSpec spec = options.spec();
+        return importTensors(source, WeightFiles.formatOf(reader), tensors, options.spec(), userMap, options.input(),
+                out, reportOut, true);
+    }
+
+    /** An imported checkpoint and its report. */
+    public record Imported(Path params, ImportReport report) {
+    }
+
+    /**
+     * Imports {@code source} for {@code spec} into {@code dir/<name>-<backbone>-w<N>.params} with its report beside it
+     * ({@code ….report.json}): the workbench's import for a form whose backbone is set.
+     */
+    public static Imported importInto(Path source, NetSpec spec, Path dir) throws IOException {
+        String stem = source.getFileName().toString().replaceAll("\\.[^.]*$", "") + "-" + spec.backbone().id() + "-w"
+                + spec.widthDivisor();
+        Files.createDirectories(dir);
+        Path out = dir.resolve(stem + ".params");
+        ImportReport r = importFile(source, new ImportOptions(spec, null, null), out, dir.resolve(stem + ".report.json"));
+        return new Imported(out, r);
+    }
+
+    /** Width divisors tried by {@link #importGuessing}. */
+    private static final int[] DIVISORS = {1, 2, 4, 8, 16, 32, 64};
+
+    /**
+     * Imports a file whose backbone and width are not given (the workbench's <i>Load checkpoint…</i>): tries
+     * every backbone type at width divisors 1 to 64 with the automatic mapping and keeps the first that fits,
+     * writing {@code <outDir>/<name>-<backbone>-w<N>.params}.
+     */
+    public static Imported importGuessing(Path source, Path outDir) throws IOException {
+        WeightReader reader = WeightFiles.readerFor(source);
+        LinkedHashMap<String, SourceTensor> tensors = reader.read(source);
+        long[] first = null;
+        for (SourceTensor t : tensors.values()) {
+            if (t.shape().length == 4) {
+                first = t.shape();
+                break;
+            }
+        }
+        if (first != null) {
+            for (org.mmtune.nn.BackboneType type : org.mmtune.nn.BackboneType.values()) {
+                for (int d : DIVISORS) {
+                    NetSpec spec = new NetSpec(type, d);
+                    if (!firstConvFits(spec, first)) {
+                        continue;
+                    }
+                    String stem = source.getFileName().toString().replaceAll("\\.[^.]*$", "");
+                    Path out = outDir.resolve(stem + "-" + type.id() + "-w" + d + ".params");
+                    try {
+                        ImportReport r = importTensors(source, WeightFiles.formatOf(reader), tensors, spec, null, null,
+                                out, null, false);
+                        if (r != null) {
+                            return new Imported(out, r);
+                        }
+                    } catch (DoesNotFitException e) {
+                        // try the next one
+                    }
+                }
+            }
+        }
+        throw new IOException(source + ": fits none of mmtune's backbones at width divisors 1 to 64 with the automatic "
+                + "mapping; use mmtune weights import --backbone TYPE --width-divisor N [--map MAP.json]");
+    }
+
+    /** Whether the backbone's first convolution has the source's output channels and kernel (no weights allocated). */
+    private static boolean firstConvFits(NetSpec spec, long[] sourceShape) {
+        java.util.ArrayDeque<ai.djl.nn.Block> todo = new java.util.ArrayDeque<>();
+        todo.add(org.mmtune.nn.Backbones.build(spec));
+        while (!todo.isEmpty()) {
+            ai.djl.nn.Block b = todo.poll();
+            if (b instanceof ai.djl.nn.convolutional.Convolution c) {
+                Shape k = c.getKernelShape();
+                return c.getFilters() == sourceShape[0] && k.dimension() == 2 && k.get(0) == sourceShape[2]
+                        && k.get(1) == sourceShape[3];
+            }
+            java.util.List<ai.djl.nn.Block> children = new java.util.ArrayList<>();
+            b.getChildren().forEach(p -> children.add(p.getValue()));
+            for (int i = children.size() - 1; i >= 0; i--) {
+                todo.addFirst(children.get(i));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Maps and, when it fits, writes the checkpoint. With {@code refuse} false a file that does not fit
+     * gives null instead of a {@link DoesNotFitException}.
+     */
+    private static ImportReport importTensors(Path source, String format, LinkedHashMap<String, SourceTensor> tensors,
+                                              NetSpec spec, Map<String, String> userMap, SourceInput input, Path out,
+                                              Path reportOut, boolean refuse) throws IOException {
         try (Model model = Model.newInstance("mmtune-import")) {
             MmtuneNet net = MmtuneNet.embedding(spec);
             model.setBlock(net);
             int side = Math.max(128, spec.minInputSize());
             net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, side, side));
             TargetLayout layout = TargetLayout.of(net.backbone());
-            WeightMapper.Result r = WeightMapper.map(source.getFileName().toString(), WeightFiles.formatOf(reader),
-                    spec.backbone().id(), spec.widthDivisor(), tensors, layout, userMap, options.input());
+            WeightMapper.Result r = WeightMapper.map(source.getFileName().toString(), format,
+                    spec.backbone().id(), spec.widthDivisor(), tensors, layout, userMap, input);
             if (reportOut != null) {
                 AtomicFiles.writeString(reportOut, JSON.writeValueAsString(r.report()));
             }
             if (!r.report().fits()) {
+                if (!refuse) {
+                    return null;
+                }
                 throw new DoesNotFitException(source + ": does not fit " + spec.backbone().id() + " width ÷"
                         + spec.widthDivisor() + ": " + r.report().shapeMismatch().get(0), r.report());
             }

@@ -49,7 +49,8 @@ class GuardedExecutionTest {
         List<String> marked = new ArrayList<>();
         collect(MmtuneCli.commandLine(), marked);
         assertThat(new TreeSet<>(marked)).containsExactly("mmtune ablation", "mmtune bench memory",
-                "mmtune bench train", "mmtune eval", "mmtune gui", "mmtune predict", "mmtune train");
+                "mmtune bench train", "mmtune embed", "mmtune eval", "mmtune gui", "mmtune predict", "mmtune train",
+                "mmtune weights export", "mmtune weights import");
     }
 
     private static void collect(CommandLine cl, List<String> marked) {

@@ -56,5 +56,19 @@ class ExperimentConfigTest {
         assertThat(arms.get(1).initCheckpoint).endsWith("proxy/checkpoints/proxy.params");
         assertThat(arms).allSatisfy(a -> assertThat(a.finetune.iterations).isEqualTo(base.finetune.iterations));
         assertThat(arms.get(2).proxy.enabled || arms.get(2).mm.enabled).isFalse();
+        assertThat(arms.get(2).initCheckpoint).isNull();
+    }
+
+    @Test
+    void anImportedProxyReplacesTheProxyStage() throws Exception {
+        ExperimentConfig base = ExperimentConfigs.preset("camvid");
+        base.proxy.enabled = false;
+        base.initCheckpoint = "/pretrain/alexnet-colorize.params";
+        var arms = Ablation.arms(base, java.nio.file.Path.of("/tmp/runs"), true);
+        assertThat(arms.get(0).proxy.enabled).isFalse();
+        assertThat(arms.get(0).initCheckpoint).isEqualTo(base.initCheckpoint);
+        assertThat(arms.get(1).initCheckpoint).isEqualTo(java.nio.file.Path.of(base.initCheckpoint).toAbsolutePath().toString());
+        assertThat(arms.get(2).initCheckpoint).isNull();
+        assertThat(arms.get(3).initCheckpoint).isNull();
     }
 }

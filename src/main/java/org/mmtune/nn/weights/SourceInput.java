@@ -27,18 +27,19 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
                 new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0}, "Caffe: BGR 0..255 minus mean pixel (104, 117, 123)");
     }
 
+    /**
+     * The reference M&amp;M colorization models (Caffe, github XiaohangZhan/mix-and-match, {@code deploy.prototxt}):
+     * gray = mean of (B, G, R)/255 minus 0.4488, not rescaled. (Their gray is the plain channel mean, mmtune's is
+     * BT.601 luma; no weight transform can bridge that, the difference is small on natural images.)
+     */
+    public static SourceInput mmReference() {
+        return new SourceInput("mm-reference", new double[] {0.4488, 0.4488, 0.4488}, new double[] {1, 1, 1},
+                "M&M reference colorization: mean(B,G,R)/255 − 0.4488");
+    }
+
     /** Input in [0, 1] without centring. */
     public static SourceInput unit() {
         return new SourceInput("unit", new double[] {0, 0, 0}, new double[] {1, 1, 1}, "v/255 in [0, 1]");
-    }
-
-    /**
-     * The reference implementation of Mix-and-Match (its Caffe AlexNets, {@code Alexnet/colorize}): gray
-     * {@code g/255 − 0.4488} (its Power layer, then the mean of B, G and R), std 1.
-     */
-    public static SourceInput mixAndMatch() {
-        return new SourceInput("mix-and-match", new double[] {0.4488, 0.4488, 0.4488}, new double[] {1, 1, 1},
-                "Mix-and-Match reference: gray/255 − 0.4488");
     }
 
     /** mmtune's own (gray, (g/255 − 0.45)/0.25 in every channel). */
@@ -47,16 +48,16 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
                 new double[] {MMTUNE_STD, MMTUNE_STD, MMTUNE_STD}, "mmtune: (g/255 − 0.45)/0.25");
     }
 
-    /** Parses imagenet, caffe, unit, mix-and-match or mmtune. */
+    /** Parses imagenet, caffe, mm-reference, unit or mmtune. */
     public static SourceInput parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "imagenet", "torchvision" -> imagenet();
             case "caffe" -> caffe();
             case "unit" -> unit();
             case "mmtune" -> mmtune();
-            case "mix-and-match", "mixandmatch", "mm-reference" -> mixAndMatch();
+            case "mm-reference" -> mmReference();
             default -> throw new IllegalArgumentException("unknown input normalisation '" + s
-                    + "' (use imagenet, caffe, unit, mix-and-match or mmtune)");
+                    + "' (use imagenet, caffe, mm-reference, unit or mmtune)");
         };
     }
 

@@ -200,22 +200,18 @@ public final class WeightMapper {
             scheme[0] = "by name (torchvision features.N)";
             return features;
         }
+        // Caffe names: as soon as one convolution is called conv<i>; other layers (fc6 as a convolution, …) are unused
         List<Group> caffe = new ArrayList<>();
-        boolean allConvsNamed = true;
-        boolean anyConv = false;
+        boolean namedConv = false;
         for (Group g : groups) {
-            int k = caffeKey(g.prefix());
-            if (g.isConv()) {
-                anyConv = true;
-                if (!CAFFE_CONV.matcher(g.prefix()).matches()) {
-                    allConvsNamed = false;
-                }
+            if (g.isConv() && CAFFE_CONV.matcher(g.prefix().toLowerCase(Locale.ROOT)).matches()) {
+                namedConv = true;
             }
-            if (k >= 0) {
+            if (caffeKey(g.prefix()) >= 0) {
                 caffe.add(g);
             }
         }
-        if (anyConv && allConvsNamed) {
+        if (namedConv) {
             caffe.sort(Comparator.comparingInt(g -> caffeKey(g.prefix())));
             scheme[0] = "by name (conv<i>, bn<i>, scale<i>)";
             return caffe;

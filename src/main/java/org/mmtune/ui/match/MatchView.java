@@ -173,7 +173,8 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         });
         Button loadNet = new Button("Load checkpoint…");
         loadNet.setId("load-checkpoint");
-        loadNet.setTooltip(new Tooltip("Use a pipeline checkpoint's embedding (.params in a run's checkpoints/);"
+        loadNet.setTooltip(new Tooltip("Use a pipeline checkpoint's embedding (.params in a run's checkpoints/),"
+                + " or import a pretrained network (.pth, .pt, .safetensors, .npz; backbone and width found by trying);"
                 + " opening a run folder does this too"));
         loadNet.setOnAction(e -> chooseCheckpoint());
         Button useDescriptor = new Button("Use descriptor");
@@ -323,7 +324,11 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
     private void chooseCheckpoint() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Load a checkpoint for the embeddings");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("mmtune checkpoints", "*.params"));
+        fc.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Checkpoints and importable weights", MatchViewModel.checkpointPatterns()),
+                new FileChooser.ExtensionFilter("mmtune checkpoints", "*.params"),
+                new FileChooser.ExtensionFilter("Pretrained weights (PyTorch, safetensors, npz)",
+                        MatchViewModel.importablePatterns()));
         Path run = ctx.runDirProperty().get();
         if (run != null && java.nio.file.Files.isDirectory(run.resolve("checkpoints"))) {
             fc.setInitialDirectory(run.resolve("checkpoints").toFile());
@@ -334,13 +339,37 @@ public final class MatchView extends BorderPane implements SnapshotAware, Bencha
         }
     }
 
-    /** Loads a checkpoint in the background; the graph switches to its embeddings when it is ready. */
+    /**
+     * Loads a checkpoint in the background, importing it first when it is a weights file of another framework
+     * (the import report is shown); the graph switches to its embeddings when it is ready.
+     */
     public void loadCheckpoint(Path params) {
         ctx.report("Loading checkpoint " + params + " …");
-        org.mmtune.ui.common.Background.run("load checkpoint", () -> CheckpointEmbedder.load(params), net -> {
-            vm.embedderProperty().set(net);
-            ctx.report("Match view uses the embeddings of " + params);
+        org.mmtune.ui.common.Background.run("load checkpoint", () -> MatchViewModel.loadCheckpointOrWeights(params), l -> {
+            vm.embedderProperty().set(l.embedder());
+            ctx.report("Match view uses the embeddings of " + params
+                    + (l.report() != null ? " (imported as " + l.report().backbone() + " ÷" + l.report().widthDivisor() + ")" : ""));
+            if (l.report() != null) {
+                showImportReport(params, l.report().summary());
+            }
         }, err -> ctx.report("Could not load checkpoint: " + UserMessages.describe(err)));
+    }
+
+    private void showImportReport(Path source, String summary) {
+        javafx.scene.control.TextArea text = new javafx.scene.control.TextArea(summary);
+        text.setEditable(false);
+        text.setWrapText(true);
+        text.setPrefSize(640, 220);
+        text.setId("import-report");
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
+        a.setTitle("Imported " + source.getFileName());
+        a.setHeaderText("Imported " + source.getFileName() + " for the embeddings");
+        a.getDialogPane().setContent(text);
+        a.setResizable(true);
+        if (getScene() != null && getScene().getWindow() != null) {
+            a.initOwner(getScene().getWindow());
+        }
+        a.show();
     }
 
     private void exportJson() {

@@ -262,4 +262,33 @@ public final class MatchViewModel {
         meanLoss.set(dp.length == 0 ? 0 : 0.5 * sum / dp.length);
         violations.set(v);
     }
+
+    /** A checkpoint loaded for the embeddings, with the import report when it was a pretrained weights file. */
+    public record Loaded(CheckpointEmbedder embedder, org.mmtune.nn.weights.ImportReport report) {
+    }
+
+    /** File-chooser patterns of importable weights files. */
+    public static java.util.List<String> importablePatterns() {
+        return org.mmtune.nn.weights.WeightFiles.IMPORT_EXTENSIONS.stream().map(e -> "*." + e).toList();
+    }
+
+    /** File-chooser patterns of mmtune checkpoints and importable weights files. */
+    public static java.util.List<String> checkpointPatterns() {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("*.params"));
+        all.addAll(importablePatterns());
+        return all;
+    }
+
+    /**
+     * Loads a {@code .params} checkpoint, or imports a pretrained weights file first (backbone and width found
+     * by trying, written to a temporary folder). Blocking: call it from a background thread.
+     */
+    public static Loaded loadCheckpointOrWeights(java.nio.file.Path file) throws java.io.IOException {
+        if (org.mmtune.nn.weights.WeightFiles.isImportable(file)) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mmtune-imports");
+            org.mmtune.train.PretrainedWeights.Imported imp = org.mmtune.train.PretrainedWeights.importGuessing(file, dir);
+            return new Loaded(CheckpointEmbedder.load(imp.params()), imp.report());
+        }
+        return new Loaded(CheckpointEmbedder.load(file), null);
+    }
 }

@@ -219,10 +219,15 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         Button folder = new Button("Folder…");
         folder.setTooltip(new Tooltip("Choose the runs folder"));
         folder.setOnAction(e -> chooseRunsDir());
-        for (Button b : List.of(open, compare, delete)) {
+        Button exportWeights = new Button("Export backbone…");
+        exportWeights.setId("results-export-backbone");
+        exportWeights.setTooltip(new Tooltip("Write the selected run's backbone (M&M, else proxy, else fine-tuned "
+                + "checkpoint) as .safetensors or .npz under torchvision names (features.N.*)"));
+        exportWeights.setOnAction(e -> exportBackbone());
+        for (Button b : List.of(open, compare, delete, exportWeights)) {
             b.disableProperty().bind(runsTable.getSelectionModel().selectedItemProperty().isNull());
         }
-        HBox buttons = new HBox(6, open, compare, delete, refresh, folder);
+        HBox buttons = new HBox(6, open, compare, delete, exportWeights, refresh, folder);
         buttons.setAlignment(Pos.CENTER_LEFT);
         Label dir = new Label();
         dir.textProperty().bind(Bindings.createStringBinding(() -> "Runs in " + vm.runsDirProperty().get(),
@@ -234,6 +239,26 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         box.setPadding(new Insets(8));
         box.setMinWidth(300);
         return box;
+    }
+
+    private void exportBackbone() {
+        RunSummary r = runsTable.getSelectionModel().getSelectedItem();
+        if (r == null) {
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Export the backbone of " + r.name());
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("safetensors", "*.safetensors"),
+                new FileChooser.ExtensionFilter("numpy npz", "*.npz"));
+        fc.setInitialFileName(r.name() + "-backbone.safetensors");
+        java.io.File f = fc.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        if (f == null) {
+            return;
+        }
+        ctx.report("Exporting the backbone of " + r.name() + " …");
+        org.mmtune.ui.common.Background.run("export backbone", () -> ResultsViewModel.exportBackbone(r.dir(), f.toPath()),
+                msg -> ctx.report(msg),
+                err -> ctx.report("Could not export: " + org.mmtune.util.Failures.firstLine(err)));
     }
 
     private static TableColumn<RunSummary, String> col(String name, double width,

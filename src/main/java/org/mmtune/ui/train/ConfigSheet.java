@@ -27,6 +27,9 @@ final class ConfigSheet {
     private final Map<String, java.util.function.Supplier<List<String>>> choices;
     private final PropertySheet sheet = new PropertySheet();
     private final Runnable onEdit;
+    /** Keys edited as a file path with a "…" button: the action gets the current text and a setter for the new one. */
+    private final Map<String, java.util.function.BiConsumer<String, java.util.function.Consumer<String>>> fileKeys =
+            new java.util.HashMap<>();
 
     ConfigSheet(Map<String, java.util.function.Supplier<List<String>>> choices, Runnable onEdit) {
         this.choices = choices;
@@ -45,6 +48,11 @@ final class ConfigSheet {
         sheet.setPropertyEditorFactory(item -> editorFor(item, defaults));
     }
 
+    /** Edits {@code key} as a path with a browse button that runs {@code browse}. */
+    void browseFor(String key, java.util.function.BiConsumer<String, java.util.function.Consumer<String>> browse) {
+        fileKeys.put(key.toLowerCase(Locale.ROOT), browse);
+    }
+
     PropertySheet node() {
         return sheet;
     }
@@ -59,6 +67,9 @@ final class ConfigSheet {
     }
 
     private PropertyEditor<?> editorFor(PropertySheet.Item item, DefaultPropertyEditorFactory defaults) {
+        if (item instanceof JsonItem j && fileKeys.containsKey(j.key.toLowerCase(Locale.ROOT))) {
+            return new PathEditor(item, fileKeys.get(j.key.toLowerCase(Locale.ROOT)));
+        }
         if (item instanceof JsonItem j) {
             java.util.function.Supplier<List<String>> options = choices.get(j.key.toLowerCase(Locale.ROOT));
             if (options != null && j.getType() == String.class) {
@@ -233,6 +244,41 @@ final class ConfigSheet {
         @Override
         public Optional<ObservableValue<? extends Object>> getObservableValue() {
             return Optional.empty();
+        }
+    }
+
+    /** A path as text with a browse button. */
+    static final class PathEditor extends org.controlsfx.property.editor.AbstractPropertyEditor<Object, javafx.scene.layout.HBox> {
+
+        PathEditor(PropertySheet.Item item, java.util.function.BiConsumer<String, java.util.function.Consumer<String>> browse) {
+            super(item, box(item, browse));
+        }
+
+        private static javafx.scene.layout.HBox box(PropertySheet.Item item,
+                java.util.function.BiConsumer<String, java.util.function.Consumer<String>> browse) {
+            javafx.scene.control.TextField field = new javafx.scene.control.TextField();
+            field.setId("path-" + item.getName());
+            javafx.scene.control.Button button = new javafx.scene.control.Button("…");
+            button.setId("browse-" + item.getName());
+            button.setTooltip(new javafx.scene.control.Tooltip("Choose a file"));
+            button.setOnAction(e -> browse.accept(field.getText(), field::setText));
+            javafx.scene.layout.HBox.setHgrow(field, javafx.scene.layout.Priority.ALWAYS);
+            return new javafx.scene.layout.HBox(2, field, button);
+        }
+
+        private javafx.scene.control.TextField field() {
+            return (javafx.scene.control.TextField) getEditor().getChildren().get(0);
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        protected ObservableValue<Object> getObservableValue() {
+            return (ObservableValue) field().textProperty();
+        }
+
+        @Override
+        public void setValue(Object value) {
+            field().setText(value == null ? "" : value.toString());
         }
     }
 }

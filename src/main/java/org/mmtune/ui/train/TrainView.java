@@ -71,6 +71,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                         .map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).toList(),
                 "device", () -> List.copyOf(vm.devices()),
                 "type", () -> List.of("alexnet", "alexnet-ref", "vgg16")), vm::edited);
+        sheet.browseFor("initCheckpoint", this::chooseInitCheckpoint);
         vm.configProperty().addListener((o, a, c) -> sheet.show(c));
         setLeft(experimentPane());
         setCenter(livePane());
@@ -102,6 +103,41 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         if (ctx.runDirProperty().get() != null) {
             vm.follow(ctx.runDirProperty().get());
         }
+    }
+
+    /**
+     * The file chooser of {@code initCheckpoint}: an mmtune checkpoint is used as it is; a pretrained weights file
+     * is imported in the background for the form's backbone and width, and its checkpoint used.
+     */
+    private void chooseInitCheckpoint(String current, java.util.function.Consumer<String> set) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Initial checkpoint (or pretrained weights to import)");
+        fc.getExtensionFilters().addAll(
+                new javafx.stage.FileChooser.ExtensionFilter("Checkpoints and importable weights",
+                        org.mmtune.ui.match.MatchViewModel.checkpointPatterns()),
+                new javafx.stage.FileChooser.ExtensionFilter("mmtune checkpoints", "*.params"),
+                new javafx.stage.FileChooser.ExtensionFilter("Pretrained weights (PyTorch, safetensors, npz)",
+                        org.mmtune.ui.match.MatchViewModel.importablePatterns()));
+        if (current != null && !current.isBlank()) {
+            java.io.File dir = java.nio.file.Path.of(current).toAbsolutePath().getParent().toFile();
+            if (dir.isDirectory()) {
+                fc.setInitialDirectory(dir);
+            }
+        }
+        java.io.File f = fc.showOpenDialog(getScene() == null ? null : getScene().getWindow());
+        if (f == null) {
+            return;
+        }
+        if (!vm.isImportable(f.toPath())) {
+            set.accept(f.getAbsolutePath());
+            return;
+        }
+        ctx.report("Importing " + f + " …");
+        org.mmtune.ui.common.Background.run("import weights", () -> vm.importInitCheckpoint(f.toPath()), imp -> {
+            set.accept(imp.params().toString());
+            ctx.report("Imported " + f.getName() + " → " + imp.params() + ": " + imp.report().summary().lines()
+                    .skip(1).findFirst().orElse(""));
+        }, err -> ctx.report("Could not import: " + org.mmtune.util.Failures.firstLine(err)));
     }
 
     public TrainViewModel viewModel() {
