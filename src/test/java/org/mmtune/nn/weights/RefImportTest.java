@@ -100,10 +100,10 @@ class RefImportTest {
     void theReferenceInputNormalisationIsFoldedIntoConv1() throws Exception {
         // the same Caffe weights, declared as trained on gray/255 − 0.4488: conv1 is rescaled (×0.25) and its bias
         // shifted, so the embedding moves away from the one computed on mmtune's normalisation
-        Path ckpt = importFile("ref16.caffemodel", "--input-norm", "mix-and-match");
+        Path ckpt = importFile("ref16.caffemodel", "--input-norm", "mm-reference");
         assertThat(maxDiff(embed(ckpt), RefReadersTest.expected())).isGreaterThan(1e-3);
         JsonNode report = JSON.readTree(tmp.resolve("ref16.caffemodel.report.json").toFile());
-        assertThat(report.get("transforms").toString()).contains("Mix-and-Match reference");
+        assertThat(report.get("transforms").toString()).contains("M&M reference colorization");
     }
 
     @Test
