@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mmtune.train.EngineInfo;
+import org.mmtune.experiment.EngineInfo;
 
 /**
  * DJL stays offline unless the user switches it off, and offline does not stop a user's own libtorch

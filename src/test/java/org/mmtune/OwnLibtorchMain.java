@@ -2,7 +2,7 @@ package org.mmtune;
 
 import ai.djl.Device;
 import java.util.List;
-import org.mmtune.train.EngineInfo;
+import org.mmtune.experiment.EngineInfo;
 
 /** Loads the engine as mmtune does ({@link Environment#configure()} first) and prints what runs; for EnvironmentTest's child JVM. */
 public final class OwnLibtorchMain {

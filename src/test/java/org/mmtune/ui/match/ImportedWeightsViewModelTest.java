@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mmtune.experiment.CheckpointEmbedder;
 import org.mmtune.nn.weights.WeightFiles;
 import org.mmtune.train.Checkpoints;
 import org.mmtune.ui.results.ResultsViewModel;
