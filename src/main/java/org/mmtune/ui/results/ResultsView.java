@@ -227,7 +227,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         for (Button b : List.of(open, compare, delete, exportWeights)) {
             b.disableProperty().bind(runsTable.getSelectionModel().selectedItemProperty().isNull());
         }
-        HBox buttons = new HBox(6, open, compare, delete, exportWeights, refresh, folder);
+        HBox buttons = new HBox(6, open, compare, delete, refresh, folder);
         buttons.setAlignment(Pos.CENTER_LEFT);
         Label dir = new Label();
         dir.textProperty().bind(Bindings.createStringBinding(() -> "Runs in " + vm.runsDirProperty().get(),
@@ -235,7 +235,9 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         dir.setStyle("-fx-font-weight: bold;");
         dir.setWrapText(true);
         VBox.setVgrow(runsTable, Priority.ALWAYS);
-        VBox box = new VBox(6, dir, runsTable, buttons);
+        HBox exportRow = new HBox(6, exportWeights);
+        exportRow.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(6, dir, runsTable, buttons, exportRow);
         box.setPadding(new Insets(8));
         box.setMinWidth(300);
         return box;
