@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.mmtune.data.DatasetException;
 import org.mmtune.data.RgbImage;
 import org.mmtune.data.SampleReader;
-import org.mmtune.eval.ImageEmbedder;
+import org.mmtune.experiment.ImageEmbedder;
 import org.mmtune.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

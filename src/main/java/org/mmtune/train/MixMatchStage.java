@@ -99,7 +99,7 @@ public final class MixMatchStage {
                     st.skipStep();
                 }
                 if (snapshot != null) {
-                    EmbeddingSnapshot snap = new EmbeddingSnapshot(it, pb.labels(), Pca2d.project(snapshot),
+                    EmbeddingSnapshot snap = new EmbeddingSnapshot(it, pb.labels(), org.mmtune.util.Pca2d.project(snapshot),
                             pb.patches());
                     ctx.listeners().forEach(l -> l.onEmbeddings(snap));
                 }

@@ -1,5 +1,6 @@
 package org.mmtune.mix;
 
+import org.mmtune.match.MixCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

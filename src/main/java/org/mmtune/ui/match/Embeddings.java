@@ -2,7 +2,7 @@ package org.mmtune.ui.match;
 
 import org.mmtune.match.MixMatchService;
 import org.mmtune.mix.MixedBatch;
-import org.mmtune.train.Pca2d;
+import org.mmtune.util.Pca2d;
 
 /**
  * What the Match view embeds patches with when no network is loaded, and its PCA projection: both are

@@ -295,12 +295,12 @@ public final class MatchViewModel {
     }
 
     /** A checkpoint loaded for the embeddings, with the import report when it was a pretrained weights file. */
-    public record Loaded(CheckpointEmbedder embedder, org.mmtune.nn.weights.ImportReport report) {
+    public record Loaded(CheckpointEmbedder embedder, org.mmtune.experiment.WeightImports.Imported report) {
     }
 
     /** File-chooser patterns of importable weights files. */
     public static java.util.List<String> importablePatterns() {
-        return org.mmtune.nn.weights.WeightFiles.IMPORT_EXTENSIONS.stream().map(e -> "*." + e).toList();
+        return org.mmtune.experiment.WeightImports.patterns();
     }
 
     /** File-chooser patterns of mmtune checkpoints and importable weights files. */
@@ -315,10 +315,10 @@ public final class MatchViewModel {
      * by trying, written to a temporary folder). Blocking: call it from a background thread.
      */
     public static Loaded loadCheckpointOrWeights(java.nio.file.Path file) throws java.io.IOException {
-        if (org.mmtune.nn.weights.WeightFiles.isImportable(file)) {
+        if (org.mmtune.experiment.WeightImports.isImportable(file)) {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mmtune-imports");
-            org.mmtune.train.PretrainedWeights.Imported imp = org.mmtune.train.PretrainedWeights.importGuessing(file, dir);
-            return new Loaded(CheckpointEmbedder.load(imp.params()), imp.report());
+            org.mmtune.experiment.WeightImports.Imported imp = org.mmtune.experiment.WeightImports.importGuessing(file, dir);
+            return new Loaded(CheckpointEmbedder.load(imp.params()), imp);
         }
         return new Loaded(CheckpointEmbedder.load(file), null);
     }

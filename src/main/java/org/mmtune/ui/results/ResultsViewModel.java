@@ -520,12 +520,6 @@ public final class ResultsViewModel {
      * .npz) under torchvision names; returns a line for the status bar. Blocking: call it off the FX thread.
      */
     public static String exportBackbone(java.nio.file.Path runDir, java.nio.file.Path out) throws java.io.IOException {
-        String ext = org.mmtune.nn.weights.WeightFiles.extension(out);
-        java.nio.file.Path target = ext.equals("safetensors") || ext.equals("npz") ? out
-                : out.resolveSibling(out.getFileName() + ".safetensors");
-        java.nio.file.Path params = org.mmtune.train.PretrainedWeights.checkpointOfRun(runDir, null);
-        int n = org.mmtune.train.PretrainedWeights.export(params, target);
-        return "Exported " + n + " tensors of " + runDir.getFileName() + "/checkpoints/" + params.getFileName()
-                + " to " + target;
+        return org.mmtune.experiment.WeightImports.exportRunBackbone(runDir, out);
     }
 }

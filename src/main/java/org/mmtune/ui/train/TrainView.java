@@ -140,7 +140,7 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
         ctx.report("Importing " + f + " …");
         org.mmtune.ui.common.Background.run("import weights", () -> vm.importInitCheckpoint(f.toPath()), imp -> {
             set.accept(imp.params().toString());
-            ctx.report("Imported " + f.getName() + " → " + imp.params() + ": " + imp.report().summary().lines()
+            ctx.report("Imported " + f.getName() + " → " + imp.params() + ": " + imp.summary().lines()
                     .skip(1).findFirst().orElse(""));
         }, err -> ctx.report("Could not import: " + org.mmtune.util.Failures.firstLine(err)));
     }

@@ -485,19 +485,18 @@ public final class TrainViewModel {
 
     /** True for pretrained weights files that {@link #importInitCheckpoint} imports. */
     public boolean isImportable(Path file) {
-        return org.mmtune.nn.weights.WeightFiles.isImportable(file);
+        return org.mmtune.experiment.WeightImports.isImportable(file);
     }
 
     /**
      * Imports a pretrained weights file for the form's backbone ({@code backbone.type}, {@code backbone.widthDivisor})
      * into {@code <runs>/imports/<name>-<type>-w<N>.params} (+ its report). Blocking: call it off the FX thread.
      */
-    public org.mmtune.train.PretrainedWeights.Imported importInitCheckpoint(Path source) throws java.io.IOException {
+    public org.mmtune.experiment.WeightImports.Imported importInitCheckpoint(Path source) throws java.io.IOException {
         com.fasterxml.jackson.databind.JsonNode b = config.get() == null ? null : config.get().get("backbone");
         String type = b != null && b.hasNonNull("type") ? b.get("type").asText() : "alexnet";
         int div = b != null && b.hasNonNull("widthDivisor") ? b.get("widthDivisor").asInt() : 4;
-        org.mmtune.nn.NetSpec spec = new org.mmtune.nn.NetSpec(org.mmtune.nn.BackboneType.parse(type), div);
         Path root = runsDir.get() == null ? Path.of("runs").toAbsolutePath() : runsDir.get();
-        return org.mmtune.train.PretrainedWeights.importInto(source, spec, root.resolve("imports"));
+        return org.mmtune.experiment.WeightImports.importFor(source, type, div, root.resolve("imports"));
     }
 }

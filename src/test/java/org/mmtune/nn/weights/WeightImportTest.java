@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mmtune.cli.BadInput;
-import org.mmtune.eval.ImageEmbedder;
+import org.mmtune.experiment.ImageEmbedder;
 import org.mmtune.train.Checkpoints;
 
 /**

@@ -40,8 +40,8 @@ class ImportedWeightsViewModelTest {
         // TrainViewModel.importInitCheckpoint: the form's backbone, into <runs>/imports/
         assertThat(WeightFiles.isImportable(DIR.resolve("alexnet_f64.npz"))).isTrue();
         assertThat(WeightFiles.isImportable(tmp.resolve("x.params"))).isFalse();
-        var imp = org.mmtune.train.PretrainedWeights.importInto(DIR.resolve("alexnet_f64.npz"),
-                new org.mmtune.nn.NetSpec(org.mmtune.nn.BackboneType.ALEXNET, 16), tmp.resolve("runs/imports"));
+        var imp = org.mmtune.experiment.WeightImports.importFor(DIR.resolve("alexnet_f64.npz"), "alexnet", 16,
+                tmp.resolve("runs/imports"));
         assertThat(imp.params()).isEqualTo(tmp.resolve("runs/imports/alexnet_f64-alexnet-w16.params"));
         assertThat(Checkpoints.header(imp.params()).spec().widthDivisor()).isEqualTo(16);
         assertThat(tmp.resolve("runs/imports/alexnet_f64-alexnet-w16.report.json")).exists();

@@ -1,4 +1,4 @@
-package org.mmtune.mix;
+package org.mmtune.match;
 
 import java.util.ArrayList;
 import java.util.Arrays;

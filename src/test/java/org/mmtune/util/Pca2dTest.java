@@ -1,4 +1,4 @@
-package org.mmtune.train;
+package org.mmtune.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package org.mmtune.eval;
+package org.mmtune.experiment;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;

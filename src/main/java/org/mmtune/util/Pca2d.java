@@ -1,4 +1,4 @@
-package org.mmtune.train;
+package org.mmtune.util;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
 import static org.bytedeco.opencv.global.opencv_core.PCACompute;
