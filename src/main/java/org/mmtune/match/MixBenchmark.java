@@ -1,5 +1,9 @@
 package org.mmtune.match;
 
+import org.mmtune.mix.Mixer;
+import org.mmtune.mix.Patch;
+import org.mmtune.mix.PatchCropper;
+import org.mmtune.mix.PatchSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,8 +12,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import org.mmtune.data.Sample;
-import org.mmtune.match.GraphBuilder;
-import org.mmtune.match.MatchStrategy;
 
 /**
  * Times the mix-and-match data path over a whole split: decode every image, sample its patches,

@@ -1,13 +1,16 @@
 package org.mmtune.match;
 
+import org.mmtune.mix.DedupRule;
+import org.mmtune.mix.LabelMode;
+import org.mmtune.mix.MixConfig;
+import org.mmtune.mix.Patch;
+import org.mmtune.mix.PatchSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mmtune.data.Sample;
-import org.mmtune.match.GraphBuilder;
-import org.mmtune.match.MatchGraph;
 
 /**
  * Checks that sampled patches follow the algorithm's definition on real data, by recomputing every
