@@ -66,7 +66,7 @@ public final class WeightsCommand implements Runnable {
 
         @Option(names = "--input-norm", paramLabel = "NORM",
                 description = "How the source network's input was normalised: imagenet (torchvision), caffe, unit, "
-                        + "mix-and-match (the reference implementation's gray/255 − 0.4488) or mmtune. Default: "
+                        + "mm-reference (the reference implementation's gray/255 − 0.4488) or mmtune. Default: "
                         + "imagenet for a 3-channel first convolution, mmtune for a gray one.")
         String inputNorm;
 

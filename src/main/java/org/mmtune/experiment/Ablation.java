@@ -82,6 +82,13 @@ public final class Ablation {
                              Double stdDiff, double[] ci95) {
     }
 
+    /**
+     * The probe fields that are scores (the others in {@code results.json} record the probe's settings, the
+     * same in every run, and would only clutter the tables).
+     */
+    static final Set<String> PROBE_SCORES = Set.of("knnAccuracy", "knnMeanClassAccuracy", "linearProbeMIoU",
+            "linearProbePixelAccuracy");
+
     private Ablation() {
     }
 
@@ -268,7 +275,7 @@ public final class Ablation {
                     }
                     Map<String, Double> fields = new TreeMap<>();
                     stage.getValue().fields().forEachRemaining(f -> {
-                        if (f.getValue().isNumber()) {
+                        if (f.getValue().isNumber() && PROBE_SCORES.contains(f.getKey())) {
                             fields.put(f.getKey(), f.getValue().asDouble());
                         }
                     });

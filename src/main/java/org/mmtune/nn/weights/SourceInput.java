@@ -37,8 +37,9 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
      * {@code g/255 − 0.4488} (its Power layer, then the mean of B, G and R), std 1.
      */
     public static SourceInput mixAndMatch() {
-        return new SourceInput("mix-and-match", new double[] {0.4488, 0.4488, 0.4488}, new double[] {1, 1, 1},
-                "Mix-and-Match reference: gray/255 − 0.4488 (gray = mean of B, G, R there, BT.601 luma in mmtune; close on natural images)");
+        return new SourceInput("mm-reference", new double[] {0.4488, 0.4488, 0.4488}, new double[] {1, 1, 1},
+                "M&M reference colorization: gray/255 − 0.4488 (gray = mean of B, G, R there, BT.601 luma in mmtune; "
+                        + "close on natural images)");
     }
 
     /** mmtune's own (gray, (g/255 − 0.45)/0.25 in every channel). */
@@ -47,7 +48,7 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
                 new double[] {MMTUNE_STD, MMTUNE_STD, MMTUNE_STD}, "mmtune: (g/255 − 0.45)/0.25");
     }
 
-    /** Parses imagenet, caffe, unit, mix-and-match or mmtune. */
+    /** Parses imagenet, caffe, unit, mm-reference (also mix-and-match) or mmtune. */
     public static SourceInput parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "imagenet", "torchvision" -> imagenet();
@@ -56,7 +57,7 @@ public record SourceInput(String id, double[] mean, double[] std, String descrip
             case "mmtune" -> mmtune();
             case "mix-and-match", "mixandmatch", "mm-reference" -> mixAndMatch();
             default -> throw new IllegalArgumentException("unknown input normalisation '" + s
-                    + "' (use imagenet, caffe, unit, mix-and-match or mmtune)");
+                    + "' (use imagenet, caffe, mm-reference, unit or mmtune)");
         };
     }
 

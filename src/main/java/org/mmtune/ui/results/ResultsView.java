@@ -544,7 +544,7 @@ public final class ResultsView extends BorderPane implements SnapshotAware {
         }
         Sample s = d.sample();
         List<ClassInfo> classes = ds.classes();
-        int n = vm.compared().size();
+        int n = Math.min(vm.compared().size(), d.predictions().size());
         imageTitle.setText(String.format("%s  (%d of %d in %s, %d×%d)", d.pair().id(), vm.imageIndexProperty().get() + 1,
                 vm.images().size(), vm.splitProperty().get(), s.width(), s.height()));
         WritableImage rgb = Images.rgb(s.rgb(), s.width(), s.height());

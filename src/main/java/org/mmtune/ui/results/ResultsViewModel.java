@@ -191,10 +191,12 @@ public final class ResultsViewModel {
             return;
         }
         int gen = generation.incrementAndGet();
+        // the shown image's predictions belong to the previous comparison: drop them before the views hear of
+        // the new one
+        current.set(null);
         compared.setAll(sel);
         results.clear();
         perImageIoU.clear();
-        current.set(null);
         problem.set(null);
         if (selection.size() > MAX_COMPARED) {
             message.set("Comparing the first " + MAX_COMPARED + " of the " + selection.size() + " selected runs");

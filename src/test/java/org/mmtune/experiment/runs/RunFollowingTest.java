@@ -106,7 +106,7 @@ class RunFollowingTest {
         Files.createDirectories(dir.resolve("not-a-run"));
 
         List<RunSummary> runs = RunCatalog.list(dir);
-        assertThat(runs).extracting(RunSummary::name).containsExactly("quick-1", "proxy-mm");
+        assertThat(runs).extracting(RunSummary::name).containsExactly("quick-1", "ablation/proxy-mm");
         RunSummary pm = runs.get(1);
         assertThat(pm.state()).isEqualTo(RunState.FINISHED);
         assertThat(pm.preset()).isEqualTo("camvid");

@@ -160,6 +160,12 @@ class TrainRunTest {
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> fx(() -> second.getState()) == Worker.State.SUCCEEDED
                 || fx(() -> second.getState()) == Worker.State.FAILED);
         assertThat(fx(() -> second.getException())).isNull();
+        // the third run is long enough to be cancelled while it trains, however fast the kernels
+        robot.interact(() -> {
+            ObjectNode c = vm.configProperty().get().deepCopy();
+            ((ObjectNode) c.get("finetune")).put("iterations", 5000);
+            vm.configProperty().set(c);
+        });
         robot.clickOn("#train-run");
         TrainJob third = vm.allJobs().get(4);
         WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> third.runDir().equals(fx(vm::followedRun))
