@@ -71,7 +71,9 @@ public final class TrainView extends BorderPane implements SnapshotAware, CloseG
                 "strategy", () -> java.util.Arrays.stream(org.mmtune.match.MatchStrategy.values())
                         .map(m -> m.name().toLowerCase(java.util.Locale.ROOT)).toList(),
                 "device", () -> List.copyOf(vm.devices()),
-                "type", () -> List.of("alexnet", "alexnet-ref", "vgg16")), vm::edited);
+                "type", () -> List.of("alexnet", "alexnet-ref", "vgg16"),
+                "deduprule", () -> List.of("reference", "own-area"),
+                "sizemode", () -> List.of("absolute", "relative")), vm::edited);
         sheet.browseFor("initCheckpoint", this::chooseInitCheckpoint);
         vm.configProperty().addListener((o, a, c) -> sheet.show(c));
         setLeft(experimentPane());
