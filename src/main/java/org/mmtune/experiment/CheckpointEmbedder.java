@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
@@ -42,19 +41,8 @@ public final class CheckpointEmbedder implements AutoCloseable {
 
     /** Loads the backbone of a {@code .params} checkpoint (any head) into an embedding network. */
     public static CheckpointEmbedder load(Path params) throws IOException {
-        Checkpoints.Header h = Checkpoints.header(params);
-        MmtuneNet net = MmtuneNet.embedding(h.spec());
-        Model model = Model.newInstance("mmtune-ui-embedding");
-        try {
-            model.setBlock(net);
-            int side = Math.max(128, net.spec().minInputSize());
-            net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, side, side));
-            Checkpoints.loadBackbone(params, net);
-            return new CheckpointEmbedder(params, model, net);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        EmbeddingModel m = EmbeddingModel.load(params, "mmtune-ui-embedding");
+        return new CheckpointEmbedder(params, m.model(), m.net());
     }
 
     /**

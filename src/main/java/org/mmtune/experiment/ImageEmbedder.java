@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.mmtune.nn.InputNorm;
 import org.mmtune.nn.MmtuneNet;
-import org.mmtune.train.Checkpoints;
 
 /**
  * The pool5 embedding of a whole image under a checkpoint's backbone: the image's gray (BT.601 luma), the
@@ -35,19 +33,8 @@ public final class ImageEmbedder implements AutoCloseable {
 
     /** Loads the backbone of a {@code .params} checkpoint (any head). */
     public static ImageEmbedder load(Path params) throws IOException {
-        Checkpoints.Header h = Checkpoints.header(params);
-        MmtuneNet net = MmtuneNet.embedding(h.spec());
-        Model model = Model.newInstance("mmtune-embed");
-        try {
-            model.setBlock(net);
-            int side = Math.max(128, h.spec().minInputSize());
-            net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, side, side));
-            Checkpoints.loadBackbone(params, net);
-            return new ImageEmbedder(model, net);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        EmbeddingModel m = EmbeddingModel.load(params, "mmtune-embed");
+        return new ImageEmbedder(m.model(), m.net());
     }
 
     /** The smallest side the backbone accepts. */
